@@ -1,0 +1,296 @@
+//! Performance agreements (prestatieafspraken): per municipality and span of years, the limits
+//! (signaalwaarden) on the four quota metrics, the warning margin, the minimum number of
+//! lettings before a state is judged, and the urgency categories (urgentiecategorieën).
+//!
+//! A municipality without an agreement of its own for a year gets the national norms:
+//! passend toewijzen at least 95% and the statutory free allocation room (vrije
+//! toewijzingsruimte) of at most 7.5% above the DAEB income limit; no urgent or rent-cap limit.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::quota::Metric;
+
+/// The urgency categories when an agreement names none.
+pub const DEFAULT_URGENCY_CATEGORIES: [&str; 9] = [
+    "medical",
+    "social",
+    "homeless_family",
+    "shelter_outflow",
+    "informal_care",
+    "financial",
+    "restructuring",
+    "status_holder",
+    "other",
+];
+
+/// The id under which the national defaults are reported.
+pub const NATIONAL_AGREEMENT_ID: &str = "national";
+
+/// Limits per metric; `None` means the agreement sets no limit for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub urgent_share: Option<Decimal>,
+    pub rent_cap_share: Option<Decimal>,
+    pub income_exemption_share: Option<Decimal>,
+    pub passend_share: Option<Decimal>,
+}
+
+impl Limits {
+    pub fn for_metric(&self, metric: Metric) -> Option<Decimal> {
+        match metric {
+            Metric::UrgentShare => self.urgent_share,
+            Metric::RentCapShare => self.rent_cap_share,
+            Metric::IncomeExemptionShare => self.income_exemption_share,
+            Metric::PassendShare => self.passend_share,
+        }
+    }
+}
+
+/// One agreement, as written in `config/agreements/<municipality>.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    pub id: String,
+    #[serde(default = "default_version")]
+    pub version: u32,
+    pub name: String,
+    pub municipality: String,
+    pub first_year: i32,
+    pub last_year: i32,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default = "default_warning_margin")]
+    pub warning_margin: Decimal,
+    #[serde(default = "default_min_lettings")]
+    pub min_lettings: u32,
+    #[serde(default = "default_urgency_categories")]
+    pub urgency_categories: Vec<String>,
+    /// The categories that count toward `urgent_share`; all of `urgency_categories` when absent.
+    #[serde(default)]
+    pub urgent_share_categories: Option<Vec<String>>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_version() -> u32 {
+    1
+}
+
+fn default_warning_margin() -> Decimal {
+    Decimal::new(2, 2)
+}
+
+fn default_min_lettings() -> u32 {
+    20
+}
+
+fn default_urgency_categories() -> Vec<String> {
+    DEFAULT_URGENCY_CATEGORIES
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+impl Agreement {
+    /// The national defaults, for a municipality and year without an agreement of its own.
+    pub fn national(municipality: &str) -> Self {
+        Self {
+            id: NATIONAL_AGREEMENT_ID.into(),
+            version: 1,
+            name: "Landelijke normen (geen eigen prestatieafspraken)".into(),
+            municipality: municipality.into(),
+            first_year: i32::MIN,
+            last_year: i32::MAX,
+            source: "Woningwet art. 46/48 en BTIV art. 54a: passend toewijzen 95%, \
+                     vrije toewijzingsruimte 7,5%"
+                .into(),
+            warning_margin: default_warning_margin(),
+            min_lettings: default_min_lettings(),
+            urgency_categories: default_urgency_categories(),
+            urgent_share_categories: None,
+            limits: Limits {
+                urgent_share: None,
+                rent_cap_share: None,
+                income_exemption_share: Some(Decimal::new(75, 3)),
+                passend_share: Some(Decimal::new(95, 2)),
+            },
+        }
+    }
+
+    pub fn is_national(&self) -> bool {
+        self.id == NATIONAL_AGREEMENT_ID
+    }
+
+    pub fn covers(&self, year: i32) -> bool {
+        (self.first_year..=self.last_year).contains(&year)
+    }
+
+    pub fn allows_urgency(&self, category: &str) -> bool {
+        self.urgency_categories.iter().any(|c| c == category)
+    }
+
+    /// Whether a letting housed under this urgency category counts toward `urgent_share`.
+    pub fn counts_as_urgent(&self, category: &str) -> bool {
+        match &self.urgent_share_categories {
+            Some(list) => list.iter().any(|c| c == category),
+            None => self.allows_urgency(category),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgreementError {
+    #[error("agreement {file}: {source}")]
+    Parse {
+        file: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("agreement {file}: {problem}")]
+    Invalid { file: String, problem: String },
+}
+
+/// Every agreement the service knows, by municipality.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementBook {
+    by_municipality: BTreeMap<String, Vec<Agreement>>,
+}
+
+impl AgreementBook {
+    /// Reads agreements from `(file name, TOML text)` pairs and checks them.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (String, &'a str)>,
+    ) -> Result<Self, AgreementError> {
+        let mut book = Self::default();
+        for (file, text) in files {
+            let agreement: Agreement =
+                toml::from_str(text).map_err(|source| AgreementError::Parse {
+                    file: file.clone(),
+                    source,
+                })?;
+            let problem = |problem: String| AgreementError::Invalid {
+                file: file.clone(),
+                problem,
+            };
+            if agreement.first_year > agreement.last_year {
+                return Err(problem("first_year is after last_year".into()));
+            }
+            if agreement.id == NATIONAL_AGREEMENT_ID {
+                return Err(problem(format!(
+                    "the id {NATIONAL_AGREEMENT_ID:?} is reserved"
+                )));
+            }
+            if agreement.warning_margin < Decimal::ZERO {
+                return Err(problem("warning_margin is negative".into()));
+            }
+            for metric in Metric::ALL {
+                if let Some(limit) = agreement.limits.for_metric(metric) {
+                    if limit < Decimal::ZERO || limit > Decimal::ONE {
+                        return Err(problem(format!(
+                            "limit for {} must be a share between 0 and 1",
+                            metric.name()
+                        )));
+                    }
+                }
+            }
+            let existing = book
+                .by_municipality
+                .entry(agreement.municipality.clone())
+                .or_default();
+            if existing
+                .iter()
+                .any(|a| a.first_year <= agreement.last_year && agreement.first_year <= a.last_year)
+            {
+                return Err(problem(format!(
+                    "overlaps another agreement of {}",
+                    agreement.municipality
+                )));
+            }
+            existing.push(agreement);
+        }
+        Ok(book)
+    }
+
+    /// The agreement that applies to a municipality in a calendar year: its own, or the
+    /// national defaults.
+    pub fn applicable(&self, municipality: &str, year: i32) -> Agreement {
+        self.by_municipality
+            .get(municipality)
+            .and_then(|list| list.iter().find(|a| a.covers(year)))
+            .cloned()
+            .unwrap_or_else(|| Agreement::national(municipality))
+    }
+}
+
+impl FromStr for Agreement {
+    type Err = toml::de::Error;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        toml::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WASSENAAR: &str = include_str!("../../config/agreements/GM0629.toml");
+
+    fn book() -> AgreementBook {
+        AgreementBook::from_files([("GM0629.toml".to_string(), WASSENAAR)]).unwrap()
+    }
+
+    #[test]
+    fn wassenaar_agreement_holds_its_four_limits() {
+        let a = book().applicable("GM0629", 2026);
+        assert_eq!(a.id, "GM0629-2026-2029");
+        assert_eq!(a.limits.urgent_share, Some(Decimal::new(30, 2)));
+        assert_eq!(a.limits.rent_cap_share, Some(Decimal::new(70, 2)));
+        assert_eq!(a.limits.income_exemption_share, Some(Decimal::new(15, 2)));
+        assert_eq!(a.limits.passend_share, Some(Decimal::new(95, 2)));
+        assert_eq!(a.warning_margin, Decimal::new(2, 2));
+        assert_eq!(a.min_lettings, 20);
+        assert!(a.counts_as_urgent("status_holder"));
+    }
+
+    #[test]
+    fn outside_its_years_or_elsewhere_the_national_norms_apply() {
+        let b = book();
+        for a in [
+            b.applicable("GM0629", 2025),
+            b.applicable("GM0629", 2030),
+            b.applicable("GM0363", 2026),
+        ] {
+            assert!(a.is_national());
+            assert_eq!(a.limits.passend_share, Some(Decimal::new(95, 2)));
+            assert_eq!(a.limits.income_exemption_share, Some(Decimal::new(75, 3)));
+            assert_eq!(a.limits.urgent_share, None);
+            assert_eq!(a.limits.rent_cap_share, None);
+        }
+        assert!(!b.applicable("GM0629", 2029).is_national());
+    }
+
+    #[test]
+    fn overlapping_agreements_are_refused() {
+        let other = WASSENAAR
+            .replace("GM0629-2026-2029", "GM0629-2028-2031")
+            .replace("last_year = 2029", "last_year = 2031")
+            .replace("first_year = 2026", "first_year = 2028");
+        let result = AgreementBook::from_files([
+            ("a.toml".to_string(), WASSENAAR),
+            ("b.toml".to_string(), other.as_str()),
+        ]);
+        assert!(matches!(result, Err(AgreementError::Invalid { .. })));
+    }
+
+    #[test]
+    fn a_limit_above_one_is_refused() {
+        let wrong = WASSENAAR.replace("urgent_share = \"0.30\"", "urgent_share = \"30\"");
+        let result = AgreementBook::from_files([("GM0629.toml".to_string(), wrong.as_str())]);
+        assert!(matches!(result, Err(AgreementError::Invalid { .. })));
+    }
+}

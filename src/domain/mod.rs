@@ -1,0 +1,17 @@
+//! The domain rules of the quota monitor: pure functions and values, no I/O.
+//!
+//! Where to find a rule (Dutch term → module):
+//! - normen per jaar, aftoppingsgrenzen, inkomensgrenzen → [`norms`]
+//! - prestatieafspraken, signaalwaarden, urgentiecategorieën → [`agreement`]
+//! - verhuring: validatie en classificatie (sociaal, huurklasse, passend toewijzen,
+//!   vrije toewijzingsruimte, urgent) → [`letting`]
+//! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
+//! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
+//! - bedragen in centen → [`money`]
+
+pub mod agreement;
+pub mod letting;
+pub mod money;
+pub mod norms;
+pub mod period;
+pub mod quota;
