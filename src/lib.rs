@@ -1,1 +1,102 @@
+//! quotamonitor: letting records of social rental homes in, quota status out.
+//!
+//! Layout: `domain` holds the rules (pure), `db` the storage, `api` the HTTP handlers,
+//! `ingest` the reading and checking of batches, `quota` the assembly of quota status.
+
+pub mod admin;
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod demo;
 pub mod domain;
+pub mod ingest;
+pub mod quota;
+pub mod telemetry;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use api::error::ApiError;
+use api::AppState;
+use config::{ReferenceData, Settings};
+use db::Pool;
+
+/// A running service: its port and the server future.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Builds the service on a listener (port 0 picks a free port).
+    pub fn build(
+        settings: &Settings,
+        pool: Pool,
+        reference: Arc<ReferenceData>,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool,
+            reference,
+            max_body_bytes: settings.max_body_bytes,
+            max_batch_records: settings.max_batch_records,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(
+                    actix_web::middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff")),
+                )
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(web::QueryConfig::default().error_handler(|err, _req| {
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("the query string is not valid: {err}"),
+                    )
+                    .into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|err, _req| {
+                    ApiError::bad_request("invalid_path", format!("the path is not valid: {err}"))
+                        .into()
+                }))
+                .configure(api::configure)
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/api/v1/openapi-ui.json", api::openapi::ApiDoc::openapi()),
+                )
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(|| async {
+                    HttpResponse::NotFound().json(api::error::ErrorBody {
+                        error: "not_found".into(),
+                        message: "no such endpoint; see /api/v1/openapi.json or /docs/".into(),
+                        problems: None,
+                    })
+                }))
+        })
+        .shutdown_timeout(settings.shutdown_timeout_seconds)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until stopped; on SIGTERM or SIGINT requests in flight are finished first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}

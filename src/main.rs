@@ -1,1 +1,205 @@
-fn main() {}
+//! The `quotamonitor` command: `serve`, `org add`, `token create`, `token revoke`.
+//! Every command reads the same settings and applies pending migrations first.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use quotamonitor::config::{ReferenceData, Settings};
+use quotamonitor::{admin, db, demo, telemetry, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "quotamonitor",
+    version,
+    about = "Monitors the letting of social rental homes against performance agreements"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service.
+    Serve {
+        /// Address to listen on (default from settings: 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Fill the demonstration municipality Wassenaar (GM0629) and print a token per organisation.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        /// For a municipality its CBS code (GM0629); otherwise a short id such as `dwb`.
+        #[arg(long)]
+        id: String,
+        /// `municipality`, `corporation` or `tenant_association`.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// CBS code of a municipality the organisation works in; repeat for more.
+        #[arg(long = "municipality")]
+        municipalities: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for an organisation (only its hash is stored).
+    Create {
+        #[arg(long)]
+        org: String,
+    },
+    /// Revoke a token.
+    Revoke {
+        #[arg(long)]
+        token: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let serving = matches!(cli.command, Command::Serve { .. });
+    // The service logs to stdout; other commands keep stdout for their result.
+    if serving {
+        telemetry::init(settings.log_format, &settings.log_level, std::io::stdout);
+    } else {
+        telemetry::init(settings.log_format, "warn", std::io::stderr);
+    }
+    let pool = db::connect_pool(&settings.database_url, settings.pool_size)
+        .with_context(|| format!("opening the database ({})", redact(&settings.database_url)))?;
+    let conn = || pool.get().context("taking a database connection");
+    match cli.command {
+        Command::Serve { bind, demo } => serve(settings, pool.clone(), bind, demo),
+        Command::Migrate => {
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Org {
+            command:
+                OrgCommand::Add {
+                    id,
+                    kind,
+                    name,
+                    municipalities,
+                },
+        } => {
+            let org = admin::add_organisation(&mut *conn()?, &id, &kind, &name, &municipalities)?;
+            let list: Vec<&str> = org.municipalities.iter().map(String::as_str).collect();
+            eprintln!(
+                "added {} {} ({}) for {}",
+                org.kind.as_str(),
+                org.id,
+                org.name,
+                list.join(", ")
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { org },
+        } => {
+            let token = admin::create_token(&mut *conn()?, &org)?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { token },
+        } => {
+            admin::revoke_token(&mut *conn()?, &token)?;
+            eprintln!("token revoked");
+            Ok(())
+        }
+    }
+}
+
+fn serve(
+    settings: Settings,
+    pool: db::Pool,
+    bind: Option<String>,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let reference = Arc::new(ReferenceData::load(settings.config_dir.as_deref())?);
+    let bind = bind.unwrap_or_else(|| settings.bind.clone());
+    if demo {
+        let summary =
+            demo::load(&mut *pool.get()?, &reference).context("loading the demonstration data")?;
+        print_demo(&summary, &bind);
+    }
+    let listener = TcpListener::bind(&bind).with_context(|| format!("listening on {bind}"))?;
+    let app = Application::build(&settings, pool, reference, listener)?;
+    tracing::info!(bind = %bind, database = %redact(&settings.database_url), "quotamonitor serving");
+    actix_web::rt::System::new().block_on(app.run_until_stopped())?;
+    tracing::info!("quotamonitor stopped");
+    Ok(())
+}
+
+fn print_demo(summary: &demo::DemoSummary, bind: &str) {
+    println!();
+    println!(
+        "Demonstration municipality Wassenaar ({}) is ready with lettings of {}:",
+        demo::MUNICIPALITY,
+        summary.year
+    );
+    for (corporation, c) in &summary.counts {
+        println!(
+            "  {corporation:<14} {} lettings ({} new, {} changed, {} unchanged)",
+            c.received, c.created, c.updated, c.unchanged
+        );
+    }
+    println!();
+    println!("API tokens (new ones each start; paste these lines into your shell):");
+    for (id, kind, token) in &summary.tokens {
+        let var = format!("QM_{}", id.to_ascii_uppercase().replace('-', "_"));
+        println!("  export {var}={token}    # {kind} {id}");
+    }
+    println!();
+    println!("Then: curl -H \"Authorization: Bearer $QM_GM0629\" 'http://{bind}/api/v1/municipalities/{}/quota?period={}'", demo::MUNICIPALITY, summary.year);
+    println!();
+}
+
+/// A database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,135 @@
+//! Bearer-token authentication and the access rules.
+//!
+//! - A corporation writes and reads only its own letting records, and only for municipalities
+//!   it is registered for.
+//! - A municipality, the corporations registered for it and its tenant associations read its
+//!   aggregates. Nobody else reads anything.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::AppState;
+use crate::db::organisations::{self, OrgKind, Organisation};
+
+/// The prefix of every API token, so a leaked token is recognisable.
+pub const TOKEN_PREFIX: &str = "qm_";
+
+/// Hex SHA-256 of a token: what the database stores.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: `qm_` and 64 hex characters (256 bits).
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
+}
+
+/// The organisation behind the request's token.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Organisation);
+
+impl Caller {
+    pub fn org(&self) -> &Organisation {
+        &self.0
+    }
+
+    /// May this caller read the municipality's aggregates?
+    pub fn may_read_municipality(&self, code: &str) -> bool {
+        let org = &self.0;
+        match org.kind {
+            OrgKind::Municipality => org.id == code || org.municipalities.contains(code),
+            OrgKind::Corporation | OrgKind::TenantAssociation => org.municipalities.contains(code),
+        }
+    }
+
+    pub fn require_municipality_reader(&self, code: &str) -> Result<(), ApiError> {
+        if self.may_read_municipality(code) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "organisation {} may not read the figures of municipality {code}",
+                self.0.id
+            )))
+        }
+    }
+
+    /// Only corporations hold letting records.
+    pub fn require_corporation(&self) -> Result<&str, ApiError> {
+        if self.0.kind == OrgKind::Corporation {
+            Ok(&self.0.id)
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only a corporation can post or read letting records; {} is a {}",
+                self.0.id,
+                self.0.kind.as_str()
+            )))
+        }
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("send an API token as 'Authorization: Bearer <token>'".into())
+        })?;
+    let value = header.to_str().map_err(|_| {
+        ApiError::Unauthorized("the Authorization header is not readable text".into())
+    })?;
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| ApiError::Unauthorized("use 'Authorization: Bearer <token>'".into()))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::Unauthorized(
+            "use 'Authorization: Bearer <token>'".into(),
+        ));
+    }
+    Ok(token.trim().to_string())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token?;
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let hash = hash_token(&token);
+            let org = state
+                .db(move |conn| {
+                    organisations::organisation_by_token(conn, &hash).map_err(ApiError::from)
+                })
+                .await?;
+            org.map(Caller)
+                .ok_or_else(|| ApiError::Unauthorized("the API token is unknown or revoked".into()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_prefixed_random_and_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert!(a.starts_with(TOKEN_PREFIX));
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
+        assert_ne!(a, b);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+        assert_eq!(hash_token("qm_x"), hash_token("qm_x"));
+    }
+}

@@ -1,0 +1,35 @@
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthBody {
+    /// `ok` when the database answers, `unavailable` otherwise.
+    pub status: &'static str,
+}
+
+/// Whether the service and its database answer. No token needed.
+#[utoipa::path(
+    tag = "service",
+    responses(
+        (status = 200, description = "The database answers", body = HealthBody),
+        (status = 503, description = "The database does not answer", body = HealthBody),
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let result = state
+        .db(|conn| crate::db::ping(conn).map_err(super::error::ApiError::from))
+        .await;
+    match result {
+        Ok(()) => HttpResponse::Ok().json(HealthBody { status: "ok" }),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database does not answer");
+            HttpResponse::ServiceUnavailable().json(HealthBody {
+                status: "unavailable",
+            })
+        }
+    }
+}

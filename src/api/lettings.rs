@@ -1,0 +1,488 @@
+//! `POST /api/v1/lettings`, `GET` and `DELETE /api/v1/lettings/{reference}`.
+
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use futures_util::StreamExt;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody};
+use super::AppState;
+use crate::db::lettings::{
+    self as store, IngestCounts, LettingVersion, StoredLetting, WithdrawOutcome,
+};
+use crate::domain::money::from_cents;
+use crate::ingest::{self, BatchContext, BodyError, CsvDialect};
+use crate::telemetry::spawn_blocking_with_span;
+
+/// The result of a batch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestBody {
+    pub received: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Records identical to the stored version: no new version was made.
+    pub unchanged: usize,
+}
+
+impl From<IngestCounts> for IngestBody {
+    fn from(c: IngestCounts) -> Self {
+        Self {
+            received: c.received,
+            created: c.created,
+            updated: c.updated,
+            unchanged: c.unchanged,
+        }
+    }
+}
+
+/// One letting record as submitted (for the OpenAPI document; the service reads the body
+/// itself to report every problem at once).
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct LettingRecord {
+    /// 1–64 characters of `A-Z a-z 0-9 . _ / -`; unique per corporation.
+    pub reference: String,
+    /// CBS code `GM` + 4 digits; the corporation must be registered for it.
+    pub municipality: String,
+    /// `YYYY-MM-DD`; a year with national norms; at most 92 days after today.
+    #[schema(value_type = String, format = Date)]
+    pub contract_start: String,
+    /// Monthly bare rent (kale huur) in EUR: > 0 and < 10000, at most 2 decimals. Number or string.
+    #[schema(value_type = f64)]
+    pub rent: Decimal,
+    /// Persons in the household, 1–20.
+    pub household_size: u8,
+    /// Yearly household income in EUR: >= 0 and < 10000000, at most 2 decimals. Number or string.
+    #[schema(value_type = f64)]
+    pub household_income: Decimal,
+    /// A household member has reached AOW age. Default false.
+    pub pension_age: Option<bool>,
+    /// `regular` (default), `local_priority`, `direct`, `swap`, `internal` or `other`.
+    pub route: Option<String>,
+    /// Null or one of the agreement's urgency categories.
+    pub urgency: Option<String>,
+    /// When set (up to 200 characters) the letting is in no quota denominator.
+    pub excluded_reason: Option<String>,
+    /// Passend-toewijzen exception (e.g. BTIV art. 54a). Default false.
+    pub passend_exception: Option<bool>,
+    /// When present, the token's own organisation.
+    pub corporation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct LettingBatch {
+    pub lettings: Vec<LettingRecord>,
+}
+
+/// The classification of a letting against its contract year's norms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassificationBody {
+    pub norms_year: i32,
+    pub social: bool,
+    /// `up_to_quality_discount_limit`, `up_to_rent_cap_low`, `up_to_rent_cap_high`,
+    /// `up_to_social_rent_limit` or `non_social`.
+    pub rent_class: String,
+    /// In every quota denominator (social, not excluded, not withdrawn).
+    pub counted: bool,
+    pub within_rent_cap: bool,
+    pub income_above_limit: bool,
+    pub in_passend_denominator: bool,
+    pub passend_compliant: bool,
+    pub urgent: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LettingVersionBody {
+    pub version: i32,
+    /// `created`, `updated`, `withdrawn` or `reinstated`.
+    pub change: String,
+    pub withdrawn: bool,
+    #[schema(value_type = String, format = Date)]
+    pub contract_start: chrono::NaiveDate,
+    pub municipality: String,
+    #[schema(value_type = f64)]
+    pub rent: Decimal,
+    pub household_size: i32,
+    #[schema(value_type = f64)]
+    pub household_income: Decimal,
+    pub pension_age: bool,
+    pub route: String,
+    pub urgency: Option<String>,
+    pub excluded_reason: Option<String>,
+    pub passend_exception: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A corporation's own letting, as stored now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LettingBody {
+    pub reference: String,
+    pub corporation: String,
+    pub municipality: String,
+    #[schema(value_type = String, format = Date)]
+    pub contract_start: chrono::NaiveDate,
+    #[schema(value_type = f64)]
+    pub rent: Decimal,
+    pub household_size: i32,
+    #[schema(value_type = f64)]
+    pub household_income: Decimal,
+    pub pension_age: bool,
+    pub route: String,
+    pub urgency: Option<String>,
+    pub excluded_reason: Option<String>,
+    pub passend_exception: bool,
+    /// 1 for the first version; every change adds one.
+    pub version: i32,
+    /// Withdrawn lettings are in no quota; they stay in the history.
+    pub withdrawn: bool,
+    pub classification: ClassificationBody,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// With `?history=true`: every version, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<LettingVersionBody>>,
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+impl LettingBody {
+    fn new(l: StoredLetting, history: Option<Vec<LettingVersion>>) -> Self {
+        Self {
+            reference: l.reference,
+            corporation: l.corporation,
+            municipality: l.data.municipality,
+            contract_start: l.data.contract_start,
+            rent: from_cents(l.data.rent_cents),
+            household_size: l.data.household_size,
+            household_income: from_cents(l.data.household_income_cents),
+            pension_age: l.data.pension_age,
+            route: l.data.route,
+            urgency: l.data.urgency,
+            excluded_reason: l.data.excluded_reason,
+            passend_exception: l.data.passend_exception,
+            version: l.version,
+            withdrawn: l.withdrawn,
+            classification: ClassificationBody {
+                norms_year: l.class.norms_year,
+                social: l.class.is_social,
+                rent_class: l.class.rent_class,
+                counted: l.class.is_counted && !l.withdrawn,
+                within_rent_cap: l.class.within_rent_cap,
+                income_above_limit: l.class.income_above_limit,
+                in_passend_denominator: l.class.in_passend_denominator && !l.withdrawn,
+                passend_compliant: l.class.passend_compliant,
+                urgent: l.class.is_urgent,
+            },
+            created_at: utc(l.created_at),
+            updated_at: utc(l.updated_at),
+            history: history.map(|versions| {
+                versions
+                    .into_iter()
+                    .map(|v| LettingVersionBody {
+                        version: v.version,
+                        change: v.change,
+                        withdrawn: v.withdrawn,
+                        contract_start: v.data.contract_start,
+                        municipality: v.data.municipality,
+                        rent: from_cents(v.data.rent_cents),
+                        household_size: v.data.household_size,
+                        household_income: from_cents(v.data.household_income_cents),
+                        pension_age: v.data.pension_age,
+                        route: v.data.route,
+                        urgency: v.data.urgency,
+                        excluded_reason: v.data.excluded_reason,
+                        passend_exception: v.data.passend_exception,
+                        recorded_at: utc(v.recorded_at),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyFormat {
+    Json,
+    Csv,
+}
+
+/// JSON for `application/json` (and `+json`), CSV for `text/csv` and `application/csv`. Without
+/// a content type, or with curl's default form type, the body's first character decides.
+fn body_format(req: &HttpRequest, body: &[u8]) -> Result<BodyFormat, ApiError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match content_type.as_deref() {
+        Some("application/json") => Ok(BodyFormat::Json),
+        Some(t) if t.ends_with("+json") => Ok(BodyFormat::Json),
+        Some("text/csv" | "application/csv" | "text/comma-separated-values") => Ok(BodyFormat::Csv),
+        None
+        | Some(
+            "" | "application/x-www-form-urlencoded" | "text/plain" | "application/octet-stream",
+        ) => {
+            let first = body.iter().find(|b| !b.is_ascii_whitespace());
+            Ok(if matches!(first, Some(b'[' | b'{')) {
+                BodyFormat::Json
+            } else {
+                BodyFormat::Csv
+            })
+        }
+        Some(other) => Err(ApiError::UnsupportedMediaType(format!(
+            "content type {other:?} is not accepted; send application/json or text/csv"
+        ))),
+    }
+}
+
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "the request body is larger than {limit} bytes ({} MiB); split the batch",
+            limit / (1024 * 1024)
+        ))
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(
+                "body_unreadable",
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Posts a batch of the caller's letting records. All or nothing: any invalid record makes
+/// the whole batch 422 with every problem listed, and nothing is stored. Posting a reference
+/// again replaces that letting with a new version unless it is identical.
+#[utoipa::path(
+    tag = "lettings",
+    security(("bearer" = [])),
+    request_body(
+        description = "A JSON object `{\"lettings\": [...]}` or a bare array, or CSV with a header row of the field names (comma or semicolon separated; with semicolons a decimal comma is accepted).",
+        content(
+            (LettingBatch = "application/json"),
+            (String = "text/csv"),
+        )
+    ),
+    responses(
+        (status = 200, description = "The batch was stored", body = IngestBody),
+        (status = 400, description = "The body cannot be read", body = ErrorBody),
+        (status = 401, description = "No or unknown token", body = ErrorBody),
+        (status = 403, description = "Not a corporation, or a record names another corporation", body = ErrorBody),
+        (status = 413, description = "Body above the size limit or more than 100000 records", body = ErrorBody),
+        (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
+        (status = 422, description = "Invalid records; every problem is listed and nothing is stored", body = ErrorBody),
+    )
+)]
+#[post("/api/v1/lettings")]
+pub async fn post_lettings(
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let corporation = caller.require_corporation()?.to_string();
+    let body = read_body(&req, payload, state.max_body_bytes).await?;
+    let format = body_format(&req, &body)?;
+    let reference = state.reference.clone();
+    let registered = caller.org().municipalities.clone();
+    let max_records = state.max_batch_records;
+    let owner = corporation.clone();
+    let prepared = spawn_blocking_with_span(move || {
+        let (records, decimal_comma) = match format {
+            BodyFormat::Json => (ingest::parse_json(&body).map_err(body_error)?, false),
+            BodyFormat::Csv => {
+                let (records, dialect) = ingest::parse_csv(&body).map_err(body_error)?;
+                (records, dialect == CsvDialect::Semicolon)
+            }
+        };
+        drop(body);
+        if records.len() > max_records {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "the batch holds {} records; at most {max_records} are accepted in one request",
+                records.len()
+            )));
+        }
+        let foreign: Vec<String> = records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.raw.corporation_text().is_some_and(|c| c != owner))
+            .map(|(i, _)| i.to_string())
+            .take(20)
+            .collect();
+        if !foreign.is_empty() {
+            return Err(ApiError::Forbidden(format!(
+                "records at index {} name another corporation; {owner} can only post its own lettings",
+                foreign.join(", ")
+            )));
+        }
+        let ctx = BatchContext {
+            reference: &reference,
+            registered_municipalities: &registered,
+            today: Utc::now().date_naive(),
+            decimal_comma,
+        };
+        ingest::validate_batch(&records, &ctx).map_err(|problems| ApiError::Validation {
+            message: format!(
+                "{} problem(s) in the batch of {} record(s); nothing was stored",
+                problems.len(),
+                records.len()
+            ),
+            problems,
+        })
+    })
+    .await??;
+    let now = Utc::now().naive_utc();
+    let counts = state
+        .db(move |conn| store::ingest(conn, &corporation, &prepared, now).map_err(ApiError::from))
+        .await?;
+    tracing::info!(
+        corporation = %caller.org().id,
+        received = counts.received,
+        created = counts.created,
+        updated = counts.updated,
+        unchanged = counts.unchanged,
+        "letting batch stored"
+    );
+    Ok(HttpResponse::Ok().json(IngestBody::from(counts)))
+}
+
+fn body_error(e: BodyError) -> ApiError {
+    match e {
+        BodyError::Malformed(message) => ApiError::bad_request("malformed_body", message),
+        BodyError::Header(problems) => ApiError::Validation {
+            message: format!(
+                "the CSV header has {} problem(s); nothing was stored",
+                problems.len()
+            ),
+            problems,
+        },
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LettingQuery {
+    /// Include every version, oldest first.
+    #[serde(default)]
+    pub history: bool,
+}
+
+/// A reference may hold `/`; clients that encode it send `%2F`.
+fn reference_from_path(raw: &str) -> String {
+    raw.replace("%2F", "/").replace("%2f", "/")
+}
+
+/// One of the caller's own lettings (404 for another corporation's).
+#[utoipa::path(
+    tag = "lettings",
+    security(("bearer" = [])),
+    params(("reference" = String, Path, description = "The letting's reference"), LettingQuery),
+    responses(
+        (status = 200, description = "The letting", body = LettingBody),
+        (status = 401, description = "No or unknown token", body = ErrorBody),
+        (status = 403, description = "Not a corporation", body = ErrorBody),
+        (status = 404, description = "The caller has no letting with this reference", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/lettings/{reference:.+}")]
+pub async fn get_letting(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<LettingQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let corporation = caller.require_corporation()?.to_string();
+    let reference = reference_from_path(&path.into_inner());
+    let with_history = query.history;
+    let found = state
+        .db(move |conn| {
+            let Some(letting) = store::find(conn, &corporation, &reference)? else {
+                return Ok(None);
+            };
+            let history = if with_history {
+                Some(store::history(conn, &corporation, &reference)?)
+            } else {
+                None
+            };
+            Ok(Some(LettingBody::new(letting, history)))
+        })
+        .await?;
+    found
+        .map(|body| HttpResponse::Ok().json(body))
+        .ok_or_else(not_found)
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found(
+        "letting_not_found",
+        "your organisation has no letting with this reference",
+    )
+}
+
+/// Withdraws one of the caller's lettings: it leaves every quota and stays in the history.
+/// Withdrawing a withdrawn letting changes nothing. Posting the reference again reinstates it.
+#[utoipa::path(
+    tag = "lettings",
+    security(("bearer" = [])),
+    params(("reference" = String, Path, description = "The letting's reference")),
+    responses(
+        (status = 200, description = "The withdrawn letting", body = LettingBody),
+        (status = 401, description = "No or unknown token", body = ErrorBody),
+        (status = 403, description = "Not a corporation", body = ErrorBody),
+        (status = 404, description = "The caller has no letting with this reference", body = ErrorBody),
+    )
+)]
+#[delete("/api/v1/lettings/{reference:.+}")]
+pub async fn delete_letting(
+    caller: Caller,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let corporation = caller.require_corporation()?.to_string();
+    let reference = reference_from_path(&path.into_inner());
+    let now = Utc::now().naive_utc();
+    let outcome = state
+        .db(move |conn| {
+            store::withdraw(conn, &corporation, &reference, now).map_err(ApiError::from)
+        })
+        .await?;
+    match outcome {
+        WithdrawOutcome::NotFound => Err(not_found()),
+        WithdrawOutcome::Withdrawn(l) | WithdrawOutcome::AlreadyWithdrawn(l) => {
+            tracing::info!(corporation = %caller.org().id, "letting withdrawn");
+            Ok(HttpResponse::Ok().json(LettingBody::new(l, None)))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The HTTP API: thin handlers over the domain and the database.
+
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod lettings;
+pub mod openapi;
+pub mod quota;
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::config::ReferenceData;
+use crate::db::{DbConnection, Pool};
+use error::ApiError;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: Pool,
+    pub reference: Arc<ReferenceData>,
+    pub max_body_bytes: usize,
+    pub max_batch_records: usize,
+}
+
+impl AppState {
+    /// Runs database work on the blocking pool, with a pooled connection and the request's span.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        crate::telemetry::spawn_blocking_with_span(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::health)
+        .service(openapi::openapi_json)
+        .service(lettings::post_lettings)
+        .service(lettings::get_letting)
+        .service(lettings::delete_letting)
+        .service(quota::get_quota);
+}

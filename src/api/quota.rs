@@ -1,0 +1,60 @@
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody};
+use super::AppState;
+use crate::domain::letting::is_municipality_code;
+use crate::domain::period::Period;
+use crate::quota::{quota_status, QuotaBody};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct QuotaQuery {
+    /// `2026`, `2026-H1`, `2026-Q2` or `2026-03`. Default: the current year.
+    pub period: Option<String>,
+}
+
+/// Quota status of a municipality for a period: the four metrics for the total and for each
+/// corporation with lettings in the period.
+#[utoipa::path(
+    tag = "quota",
+    params(("code" = String, Path, description = "CBS municipality code, e.g. GM0629"), QuotaQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Quota status", body = QuotaBody),
+        (status = 400, description = "The period is not a period", body = ErrorBody),
+        (status = 401, description = "No or unknown token", body = ErrorBody),
+        (status = 403, description = "The token's organisation may not read this municipality", body = ErrorBody),
+        (status = 404, description = "Not a municipality code", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/municipalities/{code}/quota")]
+pub async fn get_quota(
+    caller: Caller,
+    code: web::Path<String>,
+    query: web::Query<QuotaQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    if !is_municipality_code(&code) {
+        return Err(ApiError::not_found(
+            "municipality_not_found",
+            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
+        ));
+    }
+    caller.require_municipality_reader(&code)?;
+    let period: Period = match &query.period {
+        Some(text) => text
+            .parse()
+            .map_err(|e: crate::domain::period::PeriodParseError| {
+                ApiError::bad_request("invalid_period", e.to_string())
+            })?,
+        None => Period::Year(chrono::Datelike::year(&chrono::Utc::now().date_naive())),
+    };
+    let reference = state.reference.clone();
+    let body = state
+        .db(move |conn| quota_status(conn, &reference, &code, period).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,143 @@
+//! Layered settings: built-in defaults < `config/default.toml` < `config/$QUOTAMONITOR_ENV.toml`
+//! < `QUOTAMONITOR_*` environment variables. Also loads the reference data (national norms and
+//! agreements) from the same folder, falling back to the copies built into the binary so the
+//! binary works from any directory.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::domain::agreement::AgreementBook;
+use crate::domain::norms::NormsTable;
+
+const BUILT_IN_DEFAULTS: &str = include_str!("../config/default.toml");
+const BUILT_IN_NORMS: &str = include_str!("../config/norms.toml");
+const BUILT_IN_AGREEMENTS: [(&str, &str); 1] = [(
+    "GM0629.toml",
+    include_str!("../config/agreements/GM0629.toml"),
+)];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Address `serve` listens on.
+    pub bind: String,
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `quotamonitor=debug,info`.
+    pub log_level: String,
+    pub max_body_bytes: usize,
+    pub max_batch_records: usize,
+    pub pool_size: u32,
+    pub shutdown_timeout_seconds: u64,
+    /// Folder with norms.toml and agreements/; `config` when not set.
+    #[serde(default)]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// The folder the configuration is read from: `QUOTAMONITOR_CONFIG_DIR` or `./config`.
+pub fn config_dir() -> PathBuf {
+    std::env::var_os("QUOTAMONITOR_CONFIG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("config"))
+}
+
+impl Settings {
+    /// Reads the layered settings.
+    pub fn load() -> anyhow::Result<Self> {
+        let dir = config_dir();
+        let environment =
+            std::env::var("QUOTAMONITOR_ENV").unwrap_or_else(|_| "development".into());
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                BUILT_IN_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
+            .add_source(config::File::from(dir.join("default.toml")).required(false))
+            .add_source(config::File::from(dir.join(format!("{environment}.toml"))).required(false))
+            .add_source(config::Environment::with_prefix("QUOTAMONITOR").try_parsing(true))
+            .build()
+            .context("reading settings")?
+            .try_deserialize()
+            .context("settings are incomplete or of the wrong type")?;
+        Ok(Settings {
+            config_dir: Some(settings.config_dir.clone().unwrap_or(dir)),
+            ..settings
+        })
+    }
+
+    /// Built-in defaults only, for tests and tools that set what they need.
+    pub fn built_in(database_url: &str) -> anyhow::Result<Self> {
+        let mut settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                BUILT_IN_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
+            .build()?
+            .try_deserialize()?;
+        settings.database_url = database_url.to_string();
+        Ok(settings)
+    }
+}
+
+/// The national norms and the agreements, as the domain uses them.
+#[derive(Debug, Clone)]
+pub struct ReferenceData {
+    pub norms: NormsTable,
+    pub agreements: AgreementBook,
+}
+
+impl ReferenceData {
+    /// Reads `norms.toml` and `agreements/*.toml` from the folder, or the built-in copies where
+    /// the folder has none.
+    pub fn load(dir: Option<&Path>) -> anyhow::Result<Self> {
+        let norms_path = dir.map(|d| d.join("norms.toml"));
+        let norms_text = match &norms_path {
+            Some(path) if path.exists() => std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?,
+            _ => BUILT_IN_NORMS.to_string(),
+        };
+        let norms = NormsTable::from_toml(&norms_text).context("reading the national norms")?;
+
+        let agreements_dir = dir.map(|d| d.join("agreements"));
+        let mut files: Vec<(String, String)> = Vec::new();
+        match &agreements_dir {
+            Some(path) if path.is_dir() => {
+                let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                    .with_context(|| format!("listing {}", path.display()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                entries.sort();
+                for file in entries {
+                    let text = std::fs::read_to_string(&file)
+                        .with_context(|| format!("reading {}", file.display()))?;
+                    files.push((file.display().to_string(), text));
+                }
+            }
+            _ => {
+                files = BUILT_IN_AGREEMENTS
+                    .iter()
+                    .map(|(name, text)| (name.to_string(), text.to_string()))
+                    .collect();
+            }
+        }
+        let agreements =
+            AgreementBook::from_files(files.iter().map(|(n, t)| (n.clone(), t.as_str())))
+                .context("reading the agreements")?;
+        Ok(Self { norms, agreements })
+    }
+
+    /// The copies built into the binary.
+    pub fn built_in() -> anyhow::Result<Self> {
+        Self::load(None)
+    }
+}

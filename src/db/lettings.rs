@@ -1,0 +1,337 @@
+//! Letting records: the current version in `lettings`, every version in `letting_versions`.
+//!
+//! A batch is written in one transaction: new references are inserted, changed ones get a new
+//! version, identical ones are left alone. Nothing is written when anything fails.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{letting_versions, lettings};
+use super::{DbConnection, WriteTransaction};
+use crate::on_backend;
+
+/// Columns written per `lettings` row (all but `id`).
+const LETTING_COLUMNS: usize = 26;
+/// Columns written per `letting_versions` row (all but `id`).
+const VERSION_COLUMNS: usize = 16;
+/// References looked up per query when checking which already exist.
+const LOOKUP_CHUNK: usize = 10_000;
+
+/// The submitted facts of a letting in database form: money in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = lettings)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct LettingData {
+    pub municipality: String,
+    pub contract_start: NaiveDate,
+    pub rent_cents: i64,
+    pub household_size: i32,
+    pub household_income_cents: i64,
+    pub pension_age: bool,
+    pub route: String,
+    pub urgency: Option<String>,
+    pub excluded_reason: Option<String>,
+    pub passend_exception: bool,
+}
+
+/// The stored classification of a letting against its year's norms.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = lettings)]
+pub struct ClassificationRow {
+    pub contract_month: i32,
+    pub norms_year: i32,
+    pub is_social: bool,
+    pub rent_class: String,
+    pub is_counted: bool,
+    pub within_rent_cap: bool,
+    pub income_above_limit: bool,
+    pub in_passend_denominator: bool,
+    pub passend_compliant: bool,
+    pub is_urgent: bool,
+}
+
+/// One validated and classified record, ready to store.
+#[derive(Debug, Clone)]
+pub struct PreparedLetting {
+    pub reference: String,
+    pub data: LettingData,
+    pub class: ClassificationRow,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = lettings)]
+struct NewLetting<'a> {
+    corporation: &'a str,
+    reference: &'a str,
+    version: i32,
+    withdrawn: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    #[diesel(embed)]
+    data: LettingData,
+    #[diesel(embed)]
+    class: ClassificationRow,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = letting_versions)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewVersion<'a> {
+    corporation: &'a str,
+    reference: &'a str,
+    version: i32,
+    change: &'static str,
+    withdrawn: bool,
+    municipality: &'a str,
+    contract_start: NaiveDate,
+    rent_cents: i64,
+    household_size: i32,
+    household_income_cents: i64,
+    pension_age: bool,
+    route: &'a str,
+    urgency: Option<&'a str>,
+    excluded_reason: Option<&'a str>,
+    passend_exception: bool,
+    recorded_at: NaiveDateTime,
+}
+
+impl<'a> NewVersion<'a> {
+    fn of(
+        corporation: &'a str,
+        reference: &'a str,
+        version: i32,
+        change: &'static str,
+        withdrawn: bool,
+        data: &'a LettingData,
+        recorded_at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            corporation,
+            reference,
+            version,
+            change,
+            withdrawn,
+            municipality: &data.municipality,
+            contract_start: data.contract_start,
+            rent_cents: data.rent_cents,
+            household_size: data.household_size,
+            household_income_cents: data.household_income_cents,
+            pension_age: data.pension_age,
+            route: &data.route,
+            urgency: data.urgency.as_deref(),
+            excluded_reason: data.excluded_reason.as_deref(),
+            passend_exception: data.passend_exception,
+            recorded_at,
+        }
+    }
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestCounts {
+    pub received: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A letting as stored now, with its classification.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = lettings)]
+pub struct StoredLetting {
+    pub corporation: String,
+    pub reference: String,
+    pub version: i32,
+    pub withdrawn: bool,
+    #[diesel(embed)]
+    pub data: LettingData,
+    #[diesel(embed)]
+    pub class: ClassificationRow,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One stored version of a letting.
+#[derive(Debug, Clone, Queryable)]
+pub struct LettingVersion {
+    pub version: i32,
+    pub change: String,
+    pub withdrawn: bool,
+    pub data: LettingData,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Writes a validated batch for one corporation, all or nothing.
+pub fn ingest(
+    conn: &mut DbConnection,
+    corporation: &str,
+    batch: &[PreparedLetting],
+    now: NaiveDateTime,
+) -> QueryResult<IngestCounts> {
+    on_backend!(conn, c => {
+        let bind_limit = c.bind_limit();
+        c.write_transaction(|c| {
+            c.lock_corporation(corporation)?;
+            let mut existing: HashMap<String, (i64, i32, bool, LettingData)> = HashMap::with_capacity(batch.len());
+            let references: Vec<&str> = batch.iter().map(|l| l.reference.as_str()).collect();
+            for chunk in references.chunks(LOOKUP_CHUNK) {
+                let rows: Vec<(i64, String, i32, bool, LettingData)> = lettings::table
+                    .filter(lettings::corporation.eq(corporation))
+                    .filter(lettings::reference.eq_any(chunk))
+                    .select((lettings::id, lettings::reference, lettings::version, lettings::withdrawn, LettingData::as_select()))
+                    .load(c)?;
+                for (id, reference, version, withdrawn, data) in rows {
+                    existing.insert(reference, (id, version, withdrawn, data));
+                }
+            }
+
+            let mut counts = IngestCounts { received: batch.len(), ..IngestCounts::default() };
+            let mut new_rows = Vec::new();
+            let mut versions = Vec::new();
+            for letting in batch {
+                match existing.get(&letting.reference) {
+                    None => {
+                        counts.created += 1;
+                        new_rows.push(NewLetting {
+                            corporation,
+                            reference: &letting.reference,
+                            version: 1,
+                            withdrawn: false,
+                            created_at: now,
+                            updated_at: now,
+                            data: letting.data.clone(),
+                            class: letting.class.clone(),
+                        });
+                        versions.push(NewVersion::of(corporation, &letting.reference, 1, "created", false, &letting.data, now));
+                    }
+                    Some((_, _, false, stored)) if *stored == letting.data => counts.unchanged += 1,
+                    Some((id, version, withdrawn, _)) => {
+                        counts.updated += 1;
+                        let change = if *withdrawn { "reinstated" } else { "updated" };
+                        diesel::update(lettings::table.filter(lettings::id.eq(*id)))
+                            .set((
+                                &letting.data,
+                                &letting.class,
+                                lettings::version.eq(version + 1),
+                                lettings::withdrawn.eq(false),
+                                lettings::updated_at.eq(now),
+                            ))
+                            .execute(c)?;
+                        versions.push(NewVersion::of(corporation, &letting.reference, version + 1, change, false, &letting.data, now));
+                    }
+                }
+            }
+            for chunk in new_rows.chunks(bind_limit / LETTING_COLUMNS) {
+                diesel::insert_into(lettings::table).values(chunk).execute(c)?;
+            }
+            for chunk in versions.chunks(bind_limit / VERSION_COLUMNS) {
+                diesel::insert_into(letting_versions::table).values(chunk).execute(c)?;
+            }
+            Ok(counts)
+        })
+    })
+}
+
+/// The current version of one of a corporation's lettings.
+pub fn find(
+    conn: &mut DbConnection,
+    corporation: &str,
+    reference: &str,
+) -> QueryResult<Option<StoredLetting>> {
+    lettings::table
+        .filter(lettings::corporation.eq(corporation))
+        .filter(lettings::reference.eq(reference))
+        .select(StoredLetting::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every version of one of a corporation's lettings, oldest first.
+pub fn history(
+    conn: &mut DbConnection,
+    corporation: &str,
+    reference: &str,
+) -> QueryResult<Vec<LettingVersion>> {
+    use letting_versions as v;
+    v::table
+        .filter(v::corporation.eq(corporation))
+        .filter(v::reference.eq(reference))
+        .order(v::version.asc())
+        .select((
+            v::version,
+            v::change,
+            v::withdrawn,
+            (
+                v::municipality,
+                v::contract_start,
+                v::rent_cents,
+                v::household_size,
+                v::household_income_cents,
+                v::pension_age,
+                v::route,
+                v::urgency,
+                v::excluded_reason,
+                v::passend_exception,
+            ),
+            v::recorded_at,
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WithdrawOutcome {
+    NotFound,
+    AlreadyWithdrawn(StoredLetting),
+    Withdrawn(StoredLetting),
+}
+
+/// Withdraws a letting: it leaves every quota and its history gains a version.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    corporation: &str,
+    reference: &str,
+    now: NaiveDateTime,
+) -> QueryResult<WithdrawOutcome> {
+    on_backend!(conn, c => c.write_transaction(|c| {
+        c.lock_corporation(corporation)?;
+        let current: Option<StoredLetting> = lettings::table
+            .filter(lettings::corporation.eq(corporation))
+            .filter(lettings::reference.eq(reference))
+            .select(StoredLetting::as_select())
+            .first(c)
+            .optional()?;
+        let Some(mut current) = current else {
+            return Ok(WithdrawOutcome::NotFound);
+        };
+        if current.withdrawn {
+            return Ok(WithdrawOutcome::AlreadyWithdrawn(current));
+        }
+        current.version += 1;
+        current.withdrawn = true;
+        current.updated_at = now;
+        diesel::update(
+            lettings::table
+                .filter(lettings::corporation.eq(corporation))
+                .filter(lettings::reference.eq(reference)),
+        )
+        .set((lettings::version.eq(current.version), lettings::withdrawn.eq(true), lettings::updated_at.eq(now)))
+        .execute(c)?;
+        diesel::insert_into(letting_versions::table)
+            .values(NewVersion::of(corporation, reference, current.version, "withdrawn", true, &current.data, now))
+            .execute(c)?;
+        Ok(WithdrawOutcome::Withdrawn(current))
+    }))
+}
+
+impl PartialEq for StoredLetting {
+    fn eq(&self, other: &Self) -> bool {
+        self.corporation == other.corporation
+            && self.reference == other.reference
+            && self.version == other.version
+            && self.withdrawn == other.withdrawn
+            && self.data == other.data
+    }
+}
+impl Eq for StoredLetting {}

@@ -1,0 +1,260 @@
+//! Database access: one connection type over SQLite and PostgreSQL, a pool, migrations, and one
+//! module per table group. Queries are written once against [`DbConnection`]; where a backend
+//! needs its own statement (multi-row insert, advisory locks) [`on_backend!`] runs the same
+//! diesel code on the concrete connection.
+
+pub mod lettings;
+pub mod organisations;
+pub mod quota;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Key of the PostgreSQL advisory lock held while migrating, so that several instances can
+/// start at once ("quotamon" in ASCII).
+const MIGRATION_LOCK_KEY: i64 = 0x71756f74_616d6f6e;
+
+/// How long an SQLite writer waits for another before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 15_000;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same diesel code on the concrete connection inside a [`DbConnection`], for the
+/// statements the enum cannot express (multi-row inserts, backend-specific SQL).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// The backend named by a database URL. The scheme decides; there is no fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite { path: String },
+    Postgres { url: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("database URL {0:?} has an unknown scheme; use sqlite://path/to/file.db or postgres://user@host/db")]
+    UnknownScheme(String),
+    #[error("cannot create the folder {path} for the SQLite database: {source}")]
+    CreateDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot set up the database connection pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(String),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, DbSetupError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(DbSetupError::UnknownScheme(url.into()));
+            }
+            return Ok(Self::Sqlite { path: path.into() });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres { url: url.into() });
+        }
+        Err(DbSetupError::UnknownScheme(url.into()))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "sqlite",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// Opens one connection, creating the SQLite file (and its folder) when needed.
+    pub fn connect(&self) -> Result<DbConnection, DbSetupError> {
+        match self {
+            Self::Sqlite { path } => {
+                if path != ":memory:" {
+                    if let Some(parent) = Path::new(path)
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                    {
+                        std::fs::create_dir_all(parent).map_err(|source| {
+                            DbSetupError::CreateDir {
+                                path: parent.display().to_string(),
+                                source,
+                            }
+                        })?;
+                    }
+                }
+                let mut conn = SqliteConnection::establish(path)?;
+                // WAL lets readers run beside the writer; busy_timeout makes a second writer wait
+                // instead of failing; foreign keys are off by default in SQLite.
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;"
+                ))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Self::Postgres { url } => Ok(DbConnection::Postgresql(PgConnection::establish(url)?)),
+        }
+    }
+}
+
+/// Applies pending migrations. On PostgreSQL an advisory lock keeps concurrent starts apart.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbSetupError> {
+    let migrate_err =
+        |e: Box<dyn std::error::Error + Send + Sync>| DbSetupError::Migrate(e.to_string());
+    match conn {
+        DbConnection::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(migrate_err)?;
+        }
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .execute(c)?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ())
+                .map_err(migrate_err);
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .execute(c)?;
+            result?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens the database named by the URL, applies migrations, and returns a pool.
+pub fn connect_pool(url: &str, size: u32) -> Result<Pool, DbSetupError> {
+    let url = DatabaseUrl::parse(url)?;
+    let mut first = url.connect()?;
+    run_migrations(&mut first)?;
+    drop(first);
+    let pool = r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager { url })?;
+    Ok(pool)
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// r2d2 manager that opens connections by [`DatabaseUrl`], with the per-connection set-up.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn backend_name(&self) -> &'static str {
+        self.url.backend_name()
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.url.connect().map_err(|e| match e {
+            DbSetupError::Connect(c) => r2d2::Error::ConnectionError(c),
+            other => r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(
+                other.to_string().into(),
+            )),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// A transaction that writes. On SQLite it starts as `BEGIN IMMEDIATE`, taking the write lock
+/// up front so that two writers queue on `busy_timeout` instead of failing half-way.
+pub trait WriteTransaction {
+    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>;
+
+    /// Serialises writers of one corporation's lettings across service instances.
+    fn lock_corporation(&mut self, corporation: &str) -> QueryResult<()>;
+
+    /// Most bind parameters one statement may carry: 32766 on SQLite, 65535 on PostgreSQL.
+    fn bind_limit(&self) -> usize;
+}
+
+impl WriteTransaction for SqliteConnection {
+    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        self.immediate_transaction(f)
+    }
+
+    fn lock_corporation(&mut self, _corporation: &str) -> QueryResult<()> {
+        // BEGIN IMMEDIATE already holds the database-wide write lock.
+        Ok(())
+    }
+
+    fn bind_limit(&self) -> usize {
+        32_766
+    }
+}
+
+impl WriteTransaction for PgConnection {
+    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        self.transaction(f)
+    }
+
+    fn lock_corporation(&mut self, corporation: &str) -> QueryResult<()> {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(corporation)
+            .execute(self)
+            .map(|_| ())
+    }
+
+    fn bind_limit(&self) -> usize {
+        65_535
+    }
+}
+
+/// Whether the database answers.
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("SELECT 1")
+}

@@ -1,0 +1,191 @@
+//! Organisations (municipalities, corporations, tenant associations), the municipalities they
+//! belong to, and their API tokens (stored only as SHA-256 hashes).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{api_tokens, organisation_municipalities, organisations};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgKind {
+    Municipality,
+    Corporation,
+    TenantAssociation,
+}
+
+impl OrgKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrgKind::Municipality => "municipality",
+            OrgKind::Corporation => "corporation",
+            OrgKind::TenantAssociation => "tenant_association",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "municipality" => Some(OrgKind::Municipality),
+            "corporation" => Some(OrgKind::Corporation),
+            "tenant_association" => Some(OrgKind::TenantAssociation),
+            _ => None,
+        }
+    }
+}
+
+/// An organisation with the municipalities it belongs to (a municipality: itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub municipalities: BTreeSet<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = organisations)]
+struct NewOrganisation<'a> {
+    id: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    created_at: NaiveDateTime,
+}
+
+/// Inserts an organisation and its municipalities in one transaction.
+pub fn insert(conn: &mut DbConnection, org: &Organisation, now: NaiveDateTime) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::insert_into(organisations::table)
+            .values(NewOrganisation {
+                id: &org.id,
+                kind: org.kind.as_str(),
+                name: &org.name,
+                created_at: now,
+            })
+            .execute(conn)?;
+        for municipality in &org.municipalities {
+            diesel::insert_into(organisation_municipalities::table)
+                .values((
+                    organisation_municipalities::organisation_id.eq(&org.id),
+                    organisation_municipalities::municipality.eq(municipality),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Adds municipalities to an existing organisation's registrations (skipping known ones).
+pub fn register_municipalities(
+    conn: &mut DbConnection,
+    org_id: &str,
+    municipalities: &BTreeSet<String>,
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let known = municipalities_of(conn, org_id)?;
+        for municipality in municipalities.difference(&known) {
+            diesel::insert_into(organisation_municipalities::table)
+                .values((
+                    organisation_municipalities::organisation_id.eq(org_id),
+                    organisation_municipalities::municipality.eq(municipality),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organisation>> {
+    let row: Option<(String, String, String)> = organisations::table
+        .filter(organisations::id.eq(id))
+        .select((organisations::id, organisations::kind, organisations::name))
+        .first(conn)
+        .optional()?;
+    let Some((id, kind, name)) = row else {
+        return Ok(None);
+    };
+    let kind = OrgKind::parse(&kind).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("unknown organisation kind {kind:?}").into(),
+        )
+    })?;
+    let municipalities = municipalities_of(conn, &id)?;
+    Ok(Some(Organisation {
+        id,
+        kind,
+        name,
+        municipalities,
+    }))
+}
+
+pub fn municipalities_of(conn: &mut DbConnection, org_id: &str) -> QueryResult<BTreeSet<String>> {
+    let list: Vec<String> = organisation_municipalities::table
+        .filter(organisation_municipalities::organisation_id.eq(org_id))
+        .select(organisation_municipalities::municipality)
+        .load(conn)?;
+    Ok(list.into_iter().collect())
+}
+
+/// The organisations registered for a municipality, by id.
+pub fn organisations_of_municipality(
+    conn: &mut DbConnection,
+    municipality: &str,
+) -> QueryResult<Vec<(String, String, String)>> {
+    organisations::table
+        .inner_join(organisation_municipalities::table)
+        .filter(organisation_municipalities::municipality.eq(municipality))
+        .select((organisations::id, organisations::kind, organisations::name))
+        .order(organisations::id)
+        .load(conn)
+}
+
+/// Stores a token hash for an organisation.
+pub fn insert_token(
+    conn: &mut DbConnection,
+    org_id: &str,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::organisation_id.eq(org_id),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Revokes the token with this hash; returns whether an active token was found.
+pub fn revoke_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// The organisation owning an active token with this hash.
+pub fn organisation_by_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<Organisation>> {
+    let org_id: Option<String> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(api_tokens::organisation_id)
+        .first(conn)
+        .optional()?;
+    match org_id {
+        Some(id) => find(conn, &id),
+        None => Ok(None),
+    }
+}

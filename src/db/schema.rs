@@ -1,0 +1,91 @@
+//! Diesel table definitions, shared by both backends. Kept by hand in step with `migrations/`.
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_municipalities (organisation_id, municipality) {
+        organisation_id -> Text,
+        municipality -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        organisation_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lettings (id) {
+        id -> BigInt,
+        corporation -> Text,
+        reference -> Text,
+        version -> Integer,
+        withdrawn -> Bool,
+        municipality -> Text,
+        contract_start -> Date,
+        rent_cents -> BigInt,
+        household_size -> Integer,
+        household_income_cents -> BigInt,
+        pension_age -> Bool,
+        route -> Text,
+        urgency -> Nullable<Text>,
+        excluded_reason -> Nullable<Text>,
+        passend_exception -> Bool,
+        contract_month -> Integer,
+        norms_year -> Integer,
+        is_social -> Bool,
+        rent_class -> Text,
+        is_counted -> Bool,
+        within_rent_cap -> Bool,
+        income_above_limit -> Bool,
+        in_passend_denominator -> Bool,
+        passend_compliant -> Bool,
+        is_urgent -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letting_versions (id) {
+        id -> BigInt,
+        corporation -> Text,
+        reference -> Text,
+        version -> Integer,
+        change -> Text,
+        withdrawn -> Bool,
+        municipality -> Text,
+        contract_start -> Date,
+        rent_cents -> BigInt,
+        household_size -> Integer,
+        household_income_cents -> BigInt,
+        pension_age -> Bool,
+        route -> Text,
+        urgency -> Nullable<Text>,
+        excluded_reason -> Nullable<Text>,
+        passend_exception -> Bool,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organisation_municipalities -> organisations (organisation_id));
+diesel::joinable!(api_tokens -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    organisation_municipalities,
+    api_tokens,
+    lettings,
+    letting_versions,
+);

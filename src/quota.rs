@@ -1,0 +1,170 @@
+//! Quota status for a municipality and period: the database's group counts folded into the
+//! domain's metrics, for the total and each corporation.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::ReferenceData;
+use crate::db::quota::{count_groups, GroupCount};
+use crate::db::DbConnection;
+use crate::domain::agreement::Agreement;
+use crate::domain::period::Period;
+use crate::domain::quota::{LettingGroup, MetricFigures, ScopeCounts};
+
+/// Which agreement the figures were judged against.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct AgreementRef {
+    /// The agreement's id, or `national` for the national norms.
+    pub id: String,
+    pub version: u32,
+    pub name: String,
+}
+
+impl From<&Agreement> for AgreementRef {
+    fn from(a: &Agreement) -> Self {
+        Self {
+            id: a.id.clone(),
+            version: a.version,
+            name: a.name.clone(),
+        }
+    }
+}
+
+/// One metric, as the API reports it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct MetricBody {
+    /// `urgent_share`, `rent_cap_share`, `income_exemption_share` or `passend_share`.
+    pub metric: &'static str,
+    pub count: u64,
+    pub denominator: u64,
+    /// `count / denominator` rounded half-up to 4 decimals; null when the denominator is 0.
+    #[schema(value_type = Option<f64>)]
+    pub share: Option<rust_decimal::Decimal>,
+    /// The agreement's limit; null when it sets none.
+    #[schema(value_type = Option<f64>)]
+    pub limit: Option<rust_decimal::Decimal>,
+    /// `max` or `min`.
+    pub bound: &'static str,
+    /// `ok`, `warning`, `breach`, `insufficient_data` or `no_limit`.
+    pub state: &'static str,
+}
+
+impl From<&MetricFigures> for MetricBody {
+    fn from(f: &MetricFigures) -> Self {
+        Self {
+            metric: f.metric.name(),
+            count: f.count,
+            denominator: f.denominator,
+            share: f.share,
+            limit: f.limit.map(|l| l.normalize()),
+            bound: f.bound.as_str(),
+            state: f.state.as_str(),
+        }
+    }
+}
+
+/// The figures for the municipality total or one corporation.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ScopeBody {
+    /// `total` or `corporation`.
+    pub scope: &'static str,
+    /// The corporation's id; null for the total.
+    pub corporation: Option<String>,
+    /// Counted lettings: social, not excluded, not withdrawn.
+    pub lettings: u64,
+    /// Social lettings left out of the quotas by an `excluded_reason`.
+    pub excluded: u64,
+    /// Lettings above the huurgrens DAEB-toewijzing.
+    pub non_social: u64,
+    pub metrics: Vec<MetricBody>,
+}
+
+impl ScopeBody {
+    fn new(corporation: Option<String>, counts: &ScopeCounts, agreement: &Agreement) -> Self {
+        Self {
+            scope: if corporation.is_some() {
+                "corporation"
+            } else {
+                "total"
+            },
+            corporation,
+            lettings: counts.lettings,
+            excluded: counts.excluded,
+            non_social: counts.non_social,
+            metrics: counts
+                .evaluate(agreement)
+                .iter()
+                .map(MetricBody::from)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct QuotaBody {
+    pub municipality: String,
+    pub period: String,
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    pub agreement: AgreementRef,
+    /// `total` first, then one per corporation with lettings in the period, by id.
+    pub scopes: Vec<ScopeBody>,
+}
+
+/// Folds group counts into the total and per-corporation counts.
+pub fn fold(
+    groups: &[GroupCount],
+    agreement: &Agreement,
+) -> (ScopeCounts, BTreeMap<String, ScopeCounts>) {
+    let mut total = ScopeCounts::default();
+    let mut per_corporation: BTreeMap<String, ScopeCounts> = BTreeMap::new();
+    for g in groups {
+        let group = LettingGroup {
+            is_social: g.is_social,
+            is_counted: g.is_counted,
+            urgency: g.urgency.as_deref(),
+            within_rent_cap: g.within_rent_cap,
+            income_above_limit: g.income_above_limit,
+            in_passend_denominator: g.in_passend_denominator,
+            passend_compliant: g.passend_compliant,
+        };
+        let n = u64::try_from(g.lettings).unwrap_or(0);
+        total.add(&group, n, agreement);
+        per_corporation
+            .entry(g.corporation.clone())
+            .or_default()
+            .add(&group, n, agreement);
+    }
+    (total, per_corporation)
+}
+
+/// The quota status of a municipality for a period.
+pub fn quota_status(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    period: Period,
+) -> diesel::QueryResult<QuotaBody> {
+    let agreement = reference.agreements.applicable(municipality, period.year());
+    let groups = count_groups(conn, municipality, period.first_day(), period.last_day())?;
+    let (total, per_corporation) = fold(&groups, &agreement);
+    let mut scopes = vec![ScopeBody::new(None, &total, &agreement)];
+    scopes.extend(
+        per_corporation
+            .iter()
+            .map(|(id, counts)| ScopeBody::new(Some(id.clone()), counts, &agreement)),
+    );
+    Ok(QuotaBody {
+        municipality: municipality.to_string(),
+        period: period.to_string(),
+        from: period.first_day(),
+        to: period.last_day(),
+        agreement: AgreementRef::from(&agreement),
+        scopes,
+    })
+}
