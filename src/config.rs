@@ -38,6 +38,9 @@ pub struct Settings {
     pub max_batch_records: usize,
     pub pool_size: u32,
     pub shutdown_timeout_seconds: u64,
+    /// HTTP worker threads; one per core when not set.
+    #[serde(default)]
+    pub workers: Option<usize>,
     /// Folder with norms.toml and agreements/; `config` when not set.
     #[serde(default)]
     pub config_dir: Option<PathBuf>,

@@ -19,7 +19,6 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use api::error::ApiError;
@@ -70,7 +69,7 @@ impl Application {
                 .configure(api::configure)
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
-                        .url("/api/v1/openapi-ui.json", api::openapi::ApiDoc::openapi()),
+                        .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(|| async {
@@ -81,9 +80,12 @@ impl Application {
                     })
                 }))
         })
-        .shutdown_timeout(settings.shutdown_timeout_seconds)
-        .listen(listener)?
-        .run();
+        .shutdown_timeout(settings.shutdown_timeout_seconds);
+        let server = match settings.workers {
+            Some(workers) => server.workers(workers.max(1)),
+            None => server,
+        };
+        let server = server.listen(listener)?.run();
         Ok(Self { port, server })
     }
 

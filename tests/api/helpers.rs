@@ -1,0 +1,343 @@
+//! Test harness: each test gets its own database (an SQLite file in a temporary folder, or a
+//! fresh PostgreSQL database that is dropped afterwards) and a real server on a free port.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Once};
+
+use diesel::prelude::*;
+use diesel::PgConnection;
+use quotamonitor::config::{ReferenceData, Settings};
+use quotamonitor::db::{self, Pool};
+use quotamonitor::{admin, Application};
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde_json::Value;
+
+pub const POSTGRES_URL_VAR: &str = "QUOTAMONITOR_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each scenario once on SQLite and once on PostgreSQL (when configured).
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                use $crate::helpers::{Backend, TestApp};
+
+                async fn scenario($app: TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    scenario(TestApp::spawn(Backend::Sqlite).await).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = TestApp::spawn_if_available(Backend::Postgres).await {
+                        scenario(app).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// The PostgreSQL server URL for tests, or `None` to skip (never in CI).
+pub fn postgres_server_url() -> Option<String> {
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{POSTGRES_URL_VAR} is not set but CI=true: the PostgreSQL tests must run in CI");
+            }
+            static SAY_ONCE: Once = Once::new();
+            SAY_ONCE.call_once(|| {
+                use std::io::Write;
+                // Written past the test harness's capture so it is seen.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: PostgreSQL tests skipped: set {POSTGRES_URL_VAR}=postgres://postgres@127.0.0.1:5432/postgres to run them"
+                );
+            });
+            None
+        }
+    }
+}
+
+/// A database made for one test and removed after it.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Some(Self {
+                    url,
+                    cleanup: Cleanup::Sqlite(dir),
+                })
+            }
+            Backend::Postgres => {
+                let server_url = postgres_server_url()?;
+                let name = format!("qm_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = PgConnection::establish(&server_url)
+                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server_url}: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .expect("create test database");
+                let url = with_database(&server_url, &name);
+                Some(Self {
+                    url,
+                    cleanup: Cleanup::Postgres { server_url, name },
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { server_url, name } = &self.cleanup {
+            if let Ok(mut conn) = PgConnection::establish(server_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// The same server URL with another database name.
+pub fn with_database(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (server_url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub address: String,
+    pub pool: Pool,
+    pub client: reqwest::Client,
+    /// Kept so the database lives as long as the app and is removed after it.
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_if_available(backend)
+            .await
+            .expect("backend available")
+    }
+
+    pub async fn spawn_if_available(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Spawns with adjusted settings (for limits).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
+        let database = TestDatabase::create(backend)?;
+        let mut settings = Settings::built_in(&database.url).expect("settings");
+        settings.workers = Some(2);
+        settings.pool_size = 4;
+        settings.shutdown_timeout_seconds = 1;
+        adjust(&mut settings);
+        let url = database.url.clone();
+        let pool = tokio::task::spawn_blocking(move || db::connect_pool(&url, 4))
+            .await
+            .expect("join")
+            .expect("database opens and migrates");
+        let reference = Arc::new(
+            ReferenceData::load(Some(std::path::Path::new("config"))).expect("reference data"),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let app = Application::build(&settings, pool.clone(), reference, listener)
+            .expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.into_server());
+        Some(Self {
+            backend,
+            address,
+            pool,
+            client: reqwest::Client::new(),
+            _database: database,
+        })
+    }
+
+    pub fn add_org(&self, id: &str, kind: &str, name: &str, municipalities: &[&str]) {
+        let list: Vec<String> = municipalities.iter().map(|m| m.to_string()).collect();
+        let mut conn = self.pool.get().expect("connection");
+        admin::add_organisation(&mut conn, id, kind, name, &list).expect("organisation added");
+    }
+
+    pub fn token(&self, org: &str) -> String {
+        let mut conn = self.pool.get().expect("connection");
+        admin::create_token(&mut conn, org).expect("token created")
+    }
+
+    /// Wassenaar with two corporations and a tenant association, and Amsterdam with one
+    /// corporation of its own. Returns their tokens.
+    pub fn setup_wassenaar(&self) -> Tokens {
+        self.add_org("GM0629", "municipality", "Gemeente Wassenaar", &[]);
+        self.add_org(
+            "dwb",
+            "corporation",
+            "De Wassenaarsche Bouwstichting",
+            &["GM0629"],
+        );
+        self.add_org(
+            "willibrordus",
+            "corporation",
+            "St. Willibrordus",
+            &["GM0629"],
+        );
+        self.add_org(
+            "rozenstein",
+            "tenant_association",
+            "Rozenstein",
+            &["GM0629"],
+        );
+        self.add_org("GM0363", "municipality", "Gemeente Amsterdam", &[]);
+        self.add_org("ymere", "corporation", "Ymere", &["GM0363"]);
+        Tokens {
+            municipality: self.token("GM0629"),
+            dwb: self.token("dwb"),
+            willibrordus: self.token("willibrordus"),
+            tenants: self.token("rozenstein"),
+            amsterdam: self.token("GM0363"),
+            ymere: self.token("ymere"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn get(&self, token: &str, path: &str) -> RequestBuilder {
+        self.client.get(self.url(path)).bearer_auth(token)
+    }
+
+    pub async fn post_json(&self, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url("/api/v1/lettings"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_csv(&self, token: &str, csv: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/lettings"))
+            .bearer_auth(token)
+            .header("Content-Type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn quota(&self, token: &str, municipality: &str, period: &str) -> Value {
+        let response = self
+            .get(
+                token,
+                &format!("/api/v1/municipalities/{municipality}/quota?period={period}"),
+            )
+            .send()
+            .await
+            .expect("request sent");
+        expect_json(response, StatusCode::OK).await
+    }
+}
+
+pub struct Tokens {
+    pub municipality: String,
+    pub dwb: String,
+    pub willibrordus: String,
+    pub tenants: String,
+    pub amsterdam: String,
+    pub ymere: String,
+}
+
+/// Asserts the status and returns the JSON body.
+pub async fn expect_json(response: Response, status: StatusCode) -> Value {
+    let actual = response.status();
+    let text = response.text().await.expect("body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+}
+
+/// A valid letting record in Wassenaar, 2026.
+pub fn letting(reference: &str) -> Value {
+    serde_json::json!({
+        "reference": reference,
+        "municipality": "GM0629",
+        "contract_start": "2026-03-15",
+        "rent": 650.00,
+        "household_size": 2,
+        "household_income": 30000,
+    })
+}
+
+/// `letting` with fields replaced.
+pub fn letting_with(reference: &str, changes: Value) -> Value {
+    let mut base = letting(reference);
+    if let (Some(map), Some(changes)) = (base.as_object_mut(), changes.as_object()) {
+        for (k, v) in changes {
+            map.insert(k.clone(), v.clone());
+        }
+    }
+    base
+}
+
+/// The metric of a scope in a quota response.
+pub fn metric<'a>(quota: &'a Value, corporation: Option<&str>, name: &str) -> &'a Value {
+    let scope = scope(quota, corporation);
+    scope["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["metric"] == name)
+        .unwrap_or_else(|| panic!("no metric {name}"))
+}
+
+pub fn scope<'a>(quota: &'a Value, corporation: Option<&str>) -> &'a Value {
+    quota["scopes"]
+        .as_array()
+        .expect("scopes")
+        .iter()
+        .find(|s| match corporation {
+            None => s["scope"] == "total",
+            Some(c) => s["corporation"] == c,
+        })
+        .unwrap_or_else(|| panic!("no scope {corporation:?} in {quota}"))
+}
+
+/// A JSON number as f64 (the service writes exact decimals).
+pub fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}

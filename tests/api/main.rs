@@ -1,0 +1,12 @@
+//! Integration tests: every scenario runs against the real HTTP server, on SQLite and, when
+//! QUOTAMONITOR_TEST_POSTGRES_URL is set, on PostgreSQL.
+
+#[macro_use]
+mod helpers;
+
+mod access;
+mod cli;
+mod ingest;
+mod migrations;
+mod quota;
+mod service;
