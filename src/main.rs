@@ -1,6 +1,8 @@
 //! The `quotamonitor` command: `serve`, `org add`, `token create`, `token revoke`.
 //! Every command reads the same settings and applies pending migrations first.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro)]
+
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -335,3 +335,37 @@ impl PartialEq for StoredLetting {
     }
 }
 impl Eq for StoredLetting {}
+
+/// Inserts new lettings as plainly as the database allows: multi-row inserts sized to the bind
+/// limit, in one transaction, with no lookups and no history. This is the ceiling the ingest
+/// benchmark compares the API against; the service itself always goes through [`ingest`].
+pub fn insert_plain(
+    conn: &mut DbConnection,
+    corporation: &str,
+    batch: &[PreparedLetting],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    on_backend!(conn, c => {
+        let rows_per_statement = c.bind_limit() / LETTING_COLUMNS;
+        c.write_transaction(|c| {
+            let mut inserted = 0;
+            for chunk in batch.chunks(rows_per_statement) {
+                let rows: Vec<NewLetting<'_>> = chunk
+                    .iter()
+                    .map(|l| NewLetting {
+                        corporation,
+                        reference: &l.reference,
+                        version: 1,
+                        withdrawn: false,
+                        created_at: now,
+                        updated_at: now,
+                        data: l.data.clone(),
+                        class: l.class.clone(),
+                    })
+                    .collect();
+                inserted += diesel::insert_into(lettings::table).values(&rows).execute(c)?;
+            }
+            Ok(inserted)
+        })
+    })
+}
