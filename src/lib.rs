@@ -3,7 +3,10 @@
 //! Layout: `domain` holds the rules (pure), `db` the storage, `api` the HTTP handlers,
 //! `ingest` the reading and checking of batches, `quota` the assembly of quota status.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro)
+)]
 
 pub mod admin;
 pub mod api;
