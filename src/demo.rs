@@ -12,11 +12,12 @@ use rust_decimal::Decimal;
 
 use crate::admin::{self, AdminError};
 use crate::config::ReferenceData;
-use crate::db::lettings::{ingest, IngestCounts, PreparedLetting};
+use crate::db::lettings::{IngestCounts, PreparedLetting};
 use crate::db::DbConnection;
 use crate::domain::letting::{LettingInput, Route};
 use crate::domain::norms::YearNorms;
 use crate::ingest::prepare;
+use crate::letting_changes::store_batch;
 
 pub const MUNICIPALITY: &str = "GM0629";
 
@@ -147,7 +148,13 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
             .iter()
             .map(|l| prepare(l, reference).ok_or_else(|| DemoError::Generated(l.reference.clone())))
             .collect::<Result<Vec<PreparedLetting>, _>>()?;
-        let result = ingest(conn, profile.corporation, &batch, Utc::now().naive_utc())?;
+        let (result, _alerts) = store_batch(
+            conn,
+            reference,
+            profile.corporation,
+            &batch,
+            Utc::now().naive_utc(),
+        )?;
         counts.push((profile.corporation.to_string(), result));
     }
     Ok(DemoSummary {

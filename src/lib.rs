@@ -9,12 +9,14 @@
 )]
 
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod ingest;
+pub mod letting_changes;
 pub mod quota;
 pub mod telemetry;
 

@@ -45,8 +45,24 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Signal alerts.
+    Alerts {
+        #[command(subcommand)]
+        command: AlertsCommand,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Recompute a municipality's alerts for a year from the lettings as they are.
+    Recompute {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -135,6 +151,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let token = admin::create_token(&mut *conn()?, &org)?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Alerts {
+            command: AlertsCommand::Recompute { municipality, year },
+        } => {
+            let reference = ReferenceData::load(settings.config_dir.as_deref())?;
+            let changes = quotamonitor::letting_changes::recompute_alerts(
+                &mut *conn()?,
+                &reference,
+                &municipality,
+                year,
+                chrono::Utc::now().naive_utc(),
+            )?;
+            eprintln!(
+                "alerts of {municipality} for {year} recomputed: {} change(s)",
+                changes.len()
+            );
             Ok(())
         }
         Command::Token {

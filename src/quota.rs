@@ -143,6 +143,28 @@ pub fn fold(
     (total, per_corporation)
 }
 
+/// A scope's corporation (None for the total) and its counts.
+pub type Scope = (Option<String>, ScopeCounts);
+
+/// The agreement applied and the counts per scope (total first, then corporations by id).
+pub fn scope_counts(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    period: Period,
+) -> diesel::QueryResult<(Agreement, Vec<Scope>)> {
+    let agreement = reference.agreements.applicable(municipality, period.year());
+    let groups = count_groups(conn, municipality, period.first_day(), period.last_day())?;
+    let (total, per_corporation) = fold(&groups, &agreement);
+    let mut scopes = vec![(None, total)];
+    scopes.extend(
+        per_corporation
+            .into_iter()
+            .map(|(id, counts)| (Some(id), counts)),
+    );
+    Ok((agreement, scopes))
+}
+
 /// The quota status of a municipality for a period.
 pub fn quota_status(
     conn: &mut DbConnection,
@@ -150,21 +172,16 @@ pub fn quota_status(
     municipality: &str,
     period: Period,
 ) -> diesel::QueryResult<QuotaBody> {
-    let agreement = reference.agreements.applicable(municipality, period.year());
-    let groups = count_groups(conn, municipality, period.first_day(), period.last_day())?;
-    let (total, per_corporation) = fold(&groups, &agreement);
-    let mut scopes = vec![ScopeBody::new(None, &total, &agreement)];
-    scopes.extend(
-        per_corporation
-            .iter()
-            .map(|(id, counts)| ScopeBody::new(Some(id.clone()), counts, &agreement)),
-    );
+    let (agreement, scopes) = scope_counts(conn, reference, municipality, period)?;
     Ok(QuotaBody {
         municipality: municipality.to_string(),
         period: period.to_string(),
         from: period.first_day(),
         to: period.last_day(),
         agreement: AgreementRef::from(&agreement),
-        scopes,
+        scopes: scopes
+            .iter()
+            .map(|(corporation, counts)| ScopeBody::new(corporation.clone(), counts, &agreement))
+            .collect(),
     })
 }

@@ -16,6 +16,7 @@ use crate::db::lettings::{
 };
 use crate::domain::money::from_cents;
 use crate::ingest::{self, BatchContext, BodyError, CsvDialect};
+use crate::letting_changes::{store_batch, withdraw};
 use crate::telemetry::spawn_blocking_with_span;
 
 /// The result of a batch.
@@ -365,8 +366,11 @@ pub async fn post_lettings(
     })
     .await??;
     let now = Utc::now().naive_utc();
-    let counts = state
-        .db(move |conn| store::ingest(conn, &corporation, &prepared, now).map_err(ApiError::from))
+    let reference = state.reference.clone();
+    let (counts, alert_changes) = state
+        .db(move |conn| {
+            store_batch(conn, &reference, &corporation, &prepared, now).map_err(ApiError::from)
+        })
         .await?;
     tracing::info!(
         corporation = %caller.org().id,
@@ -374,6 +378,7 @@ pub async fn post_lettings(
         created = counts.created,
         updated = counts.updated,
         unchanged = counts.unchanged,
+        alert_changes = alert_changes.len(),
         "letting batch stored"
     );
     Ok(HttpResponse::Ok().json(IngestBody::from(counts)))
@@ -473,9 +478,10 @@ pub async fn delete_letting(
     let corporation = caller.require_corporation()?.to_string();
     let reference = reference_from_path(&path.into_inner());
     let now = Utc::now().naive_utc();
-    let outcome = state
+    let reference_data = state.reference.clone();
+    let (outcome, _alert_changes) = state
         .db(move |conn| {
-            store::withdraw(conn, &corporation, &reference, now).map_err(ApiError::from)
+            withdraw(conn, &reference_data, &corporation, &reference, now).map_err(ApiError::from)
         })
         .await?;
     match outcome {

@@ -1,5 +1,6 @@
 //! The HTTP API: thin handlers over the domain and the database.
 
+pub mod alerts;
 pub mod auth;
 pub mod error;
 pub mod health;
@@ -48,5 +49,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lettings::post_lettings)
         .service(lettings::get_letting)
         .service(lettings::delete_letting)
-        .service(quota::get_quota);
+        .service(quota::get_quota)
+        .service(alerts::get_alerts);
 }

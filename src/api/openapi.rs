@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{error, health, lettings, quota};
+use super::{alerts, error, health, lettings, quota};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,7 @@ use super::{error, health, lettings, quota};
         lettings::get_letting,
         lettings::delete_letting,
         quota::get_quota,
+        alerts::get_alerts,
     ),
     components(schemas(
         error::ErrorBody,
@@ -30,6 +31,7 @@ use super::{error, health, lettings, quota};
     tags(
         (name = "lettings", description = "Letting records (verhuringen) posted by corporations"),
         (name = "quota", description = "Quota status per municipality and period"),
+        (name = "alerts", description = "Signal alerts on the year-to-date figures"),
         (name = "service", description = "Health and documentation"),
     )
 )]

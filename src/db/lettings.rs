@@ -3,13 +3,13 @@
 //! A batch is written in one transaction: new references are inserted, changed ones get a new
 //! version, identical ones are left alone. Nothing is written when anything fails.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{letting_versions, lettings};
-use super::{DbConnection, WriteTransaction};
+use super::{BindLimit, DbConnection};
 use crate::on_backend;
 
 /// Columns written per `lettings` row (all but `id`).
@@ -163,75 +163,114 @@ pub struct LettingVersion {
     pub recorded_at: NaiveDateTime,
 }
 
-/// Writes a validated batch for one corporation, all or nothing.
-pub fn ingest(
+/// What a write did, and which municipality-years it touched (for the alerts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchWrite {
+    pub counts: IngestCounts,
+    /// Every (municipality, contract year) of a new, changed or previous version.
+    pub touched: BTreeSet<(String, i32)>,
+}
+
+/// Writes a validated batch for one corporation. Call it inside a transaction: it takes the
+/// corporation's write lock first, and leaves committing (or rolling back) to the caller.
+pub fn write_batch(
     conn: &mut DbConnection,
     corporation: &str,
     batch: &[PreparedLetting],
     now: NaiveDateTime,
-) -> QueryResult<IngestCounts> {
+) -> QueryResult<BatchWrite> {
+    super::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
+    let mut existing: HashMap<String, (i64, i32, bool, LettingData)> =
+        HashMap::with_capacity(batch.len());
+    let references: Vec<&str> = batch.iter().map(|l| l.reference.as_str()).collect();
+    for chunk in references.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(i64, String, i32, bool, LettingData)> = on_backend!(conn, c => lettings::table
+            .filter(lettings::corporation.eq(corporation))
+            .filter(lettings::reference.eq_any(chunk))
+            .select((lettings::id, lettings::reference, lettings::version, lettings::withdrawn, LettingData::as_select()))
+            .load(c)?);
+        for (id, reference, version, withdrawn, data) in rows {
+            existing.insert(reference, (id, version, withdrawn, data));
+        }
+    }
+
+    let mut write = BatchWrite {
+        counts: IngestCounts {
+            received: batch.len(),
+            ..IngestCounts::default()
+        },
+        touched: BTreeSet::new(),
+    };
+    let mut new_rows = Vec::new();
+    let mut versions = Vec::new();
+    for letting in batch {
+        let touched_now = (
+            letting.data.municipality.clone(),
+            letting.data.contract_start.year(),
+        );
+        match existing.get(&letting.reference) {
+            None => {
+                write.counts.created += 1;
+                write.touched.insert(touched_now);
+                new_rows.push(NewLetting {
+                    corporation,
+                    reference: &letting.reference,
+                    version: 1,
+                    withdrawn: false,
+                    created_at: now,
+                    updated_at: now,
+                    data: letting.data.clone(),
+                    class: letting.class.clone(),
+                });
+                versions.push(NewVersion::of(
+                    corporation,
+                    &letting.reference,
+                    1,
+                    "created",
+                    false,
+                    &letting.data,
+                    now,
+                ));
+            }
+            Some((_, _, false, stored)) if *stored == letting.data => write.counts.unchanged += 1,
+            Some((id, version, withdrawn, stored)) => {
+                write.counts.updated += 1;
+                write.touched.insert(touched_now);
+                write
+                    .touched
+                    .insert((stored.municipality.clone(), stored.contract_start.year()));
+                let change = if *withdrawn { "reinstated" } else { "updated" };
+                diesel::update(lettings::table.filter(lettings::id.eq(*id)))
+                    .set((
+                        &letting.data,
+                        &letting.class,
+                        lettings::version.eq(version + 1),
+                        lettings::withdrawn.eq(false),
+                        lettings::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                versions.push(NewVersion::of(
+                    corporation,
+                    &letting.reference,
+                    version + 1,
+                    change,
+                    false,
+                    &letting.data,
+                    now,
+                ));
+            }
+        }
+    }
     on_backend!(conn, c => {
         let bind_limit = c.bind_limit();
-        c.write_transaction(|c| {
-            c.lock_corporation(corporation)?;
-            let mut existing: HashMap<String, (i64, i32, bool, LettingData)> = HashMap::with_capacity(batch.len());
-            let references: Vec<&str> = batch.iter().map(|l| l.reference.as_str()).collect();
-            for chunk in references.chunks(LOOKUP_CHUNK) {
-                let rows: Vec<(i64, String, i32, bool, LettingData)> = lettings::table
-                    .filter(lettings::corporation.eq(corporation))
-                    .filter(lettings::reference.eq_any(chunk))
-                    .select((lettings::id, lettings::reference, lettings::version, lettings::withdrawn, LettingData::as_select()))
-                    .load(c)?;
-                for (id, reference, version, withdrawn, data) in rows {
-                    existing.insert(reference, (id, version, withdrawn, data));
-                }
-            }
-
-            let mut counts = IngestCounts { received: batch.len(), ..IngestCounts::default() };
-            let mut new_rows = Vec::new();
-            let mut versions = Vec::new();
-            for letting in batch {
-                match existing.get(&letting.reference) {
-                    None => {
-                        counts.created += 1;
-                        new_rows.push(NewLetting {
-                            corporation,
-                            reference: &letting.reference,
-                            version: 1,
-                            withdrawn: false,
-                            created_at: now,
-                            updated_at: now,
-                            data: letting.data.clone(),
-                            class: letting.class.clone(),
-                        });
-                        versions.push(NewVersion::of(corporation, &letting.reference, 1, "created", false, &letting.data, now));
-                    }
-                    Some((_, _, false, stored)) if *stored == letting.data => counts.unchanged += 1,
-                    Some((id, version, withdrawn, _)) => {
-                        counts.updated += 1;
-                        let change = if *withdrawn { "reinstated" } else { "updated" };
-                        diesel::update(lettings::table.filter(lettings::id.eq(*id)))
-                            .set((
-                                &letting.data,
-                                &letting.class,
-                                lettings::version.eq(version + 1),
-                                lettings::withdrawn.eq(false),
-                                lettings::updated_at.eq(now),
-                            ))
-                            .execute(c)?;
-                        versions.push(NewVersion::of(corporation, &letting.reference, version + 1, change, false, &letting.data, now));
-                    }
-                }
-            }
-            for chunk in new_rows.chunks(bind_limit / LETTING_COLUMNS) {
-                diesel::insert_into(lettings::table).values(chunk).execute(c)?;
-            }
-            for chunk in versions.chunks(bind_limit / VERSION_COLUMNS) {
-                diesel::insert_into(letting_versions::table).values(chunk).execute(c)?;
-            }
-            Ok(counts)
-        })
-    })
+        for chunk in new_rows.chunks(bind_limit / LETTING_COLUMNS) {
+            diesel::insert_into(lettings::table).values(chunk).execute(c)?;
+        }
+        for chunk in versions.chunks(bind_limit / VERSION_COLUMNS) {
+            diesel::insert_into(letting_versions::table).values(chunk).execute(c)?;
+        }
+    });
+    Ok(write)
 }
 
 /// The current version of one of a corporation's lettings.
@@ -287,42 +326,46 @@ pub enum WithdrawOutcome {
     Withdrawn(StoredLetting),
 }
 
-/// Withdraws a letting: it leaves every quota and its history gains a version.
+/// Withdraws a letting: it leaves every quota and its history gains a version. Call it inside
+/// a transaction; it takes the corporation's write lock first.
 pub fn withdraw(
     conn: &mut DbConnection,
     corporation: &str,
     reference: &str,
     now: NaiveDateTime,
 ) -> QueryResult<WithdrawOutcome> {
-    on_backend!(conn, c => c.write_transaction(|c| {
-        c.lock_corporation(corporation)?;
-        let current: Option<StoredLetting> = lettings::table
+    super::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
+    let Some(mut current) = find(conn, corporation, reference)? else {
+        return Ok(WithdrawOutcome::NotFound);
+    };
+    if current.withdrawn {
+        return Ok(WithdrawOutcome::AlreadyWithdrawn(current));
+    }
+    current.version += 1;
+    current.withdrawn = true;
+    current.updated_at = now;
+    diesel::update(
+        lettings::table
             .filter(lettings::corporation.eq(corporation))
-            .filter(lettings::reference.eq(reference))
-            .select(StoredLetting::as_select())
-            .first(c)
-            .optional()?;
-        let Some(mut current) = current else {
-            return Ok(WithdrawOutcome::NotFound);
-        };
-        if current.withdrawn {
-            return Ok(WithdrawOutcome::AlreadyWithdrawn(current));
-        }
-        current.version += 1;
-        current.withdrawn = true;
-        current.updated_at = now;
-        diesel::update(
-            lettings::table
-                .filter(lettings::corporation.eq(corporation))
-                .filter(lettings::reference.eq(reference)),
-        )
-        .set((lettings::version.eq(current.version), lettings::withdrawn.eq(true), lettings::updated_at.eq(now)))
-        .execute(c)?;
-        diesel::insert_into(letting_versions::table)
-            .values(NewVersion::of(corporation, reference, current.version, "withdrawn", true, &current.data, now))
-            .execute(c)?;
-        Ok(WithdrawOutcome::Withdrawn(current))
-    }))
+            .filter(lettings::reference.eq(reference)),
+    )
+    .set((
+        lettings::version.eq(current.version),
+        lettings::withdrawn.eq(true),
+        lettings::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let version = NewVersion::of(
+        corporation,
+        reference,
+        current.version,
+        "withdrawn",
+        true,
+        &current.data,
+        now,
+    );
+    on_backend!(conn, c => diesel::insert_into(letting_versions::table).values(&version).execute(c)?);
+    Ok(WithdrawOutcome::Withdrawn(current))
 }
 
 impl PartialEq for StoredLetting {
@@ -345,27 +388,29 @@ pub fn insert_plain(
     batch: &[PreparedLetting],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    on_backend!(conn, c => {
-        let rows_per_statement = c.bind_limit() / LETTING_COLUMNS;
-        c.write_transaction(|c| {
-            let mut inserted = 0;
-            for chunk in batch.chunks(rows_per_statement) {
-                let rows: Vec<NewLetting<'_>> = chunk
-                    .iter()
-                    .map(|l| NewLetting {
-                        corporation,
-                        reference: &l.reference,
-                        version: 1,
-                        withdrawn: false,
-                        created_at: now,
-                        updated_at: now,
-                        data: l.data.clone(),
-                        class: l.class.clone(),
-                    })
-                    .collect();
-                inserted += diesel::insert_into(lettings::table).values(&rows).execute(c)?;
+    conn.transaction(|conn| {
+        on_backend!(conn, c => {
+            let rows_per_statement = c.bind_limit() / LETTING_COLUMNS;
+            {
+                let mut inserted = 0;
+                for chunk in batch.chunks(rows_per_statement) {
+                    let rows: Vec<NewLetting<'_>> = chunk
+                        .iter()
+                        .map(|l| NewLetting {
+                            corporation,
+                            reference: &l.reference,
+                            version: 1,
+                            withdrawn: false,
+                            created_at: now,
+                            updated_at: now,
+                            data: l.data.clone(),
+                            class: l.class.clone(),
+                        })
+                        .collect();
+                    inserted += diesel::insert_into(lettings::table).values(&rows).execute(c)?;
+                }
+                Ok(inserted)
             }
-            Ok(inserted)
         })
     })
 }

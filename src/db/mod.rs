@@ -3,7 +3,9 @@
 //! needs its own statement (multi-row insert, advisory locks) [`on_backend!`] runs the same
 //! diesel code on the concrete connection.
 
+pub mod alerts;
 pub mod lettings;
+pub mod locks;
 pub mod organisations;
 pub mod quota;
 pub mod schema;
@@ -199,56 +201,18 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
-/// A transaction that writes. On SQLite it starts as `BEGIN IMMEDIATE`, taking the write lock
-/// up front so that two writers queue on `busy_timeout` instead of failing half-way.
-pub trait WriteTransaction {
-    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Self) -> Result<T, E>,
-        E: From<diesel::result::Error>;
-
-    /// Serialises writers of one corporation's lettings across service instances.
-    fn lock_corporation(&mut self, corporation: &str) -> QueryResult<()>;
-
-    /// Most bind parameters one statement may carry: 32766 on SQLite, 65535 on PostgreSQL.
+/// Most bind parameters one statement may carry: 32766 on SQLite, 65535 on PostgreSQL.
+pub trait BindLimit {
     fn bind_limit(&self) -> usize;
 }
 
-impl WriteTransaction for SqliteConnection {
-    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Self) -> Result<T, E>,
-        E: From<diesel::result::Error>,
-    {
-        self.immediate_transaction(f)
-    }
-
-    fn lock_corporation(&mut self, _corporation: &str) -> QueryResult<()> {
-        // BEGIN IMMEDIATE already holds the database-wide write lock.
-        Ok(())
-    }
-
+impl BindLimit for SqliteConnection {
     fn bind_limit(&self) -> usize {
         32_766
     }
 }
 
-impl WriteTransaction for PgConnection {
-    fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Self) -> Result<T, E>,
-        E: From<diesel::result::Error>,
-    {
-        self.transaction(f)
-    }
-
-    fn lock_corporation(&mut self, corporation: &str) -> QueryResult<()> {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(corporation)
-            .execute(self)
-            .map(|_| ())
-    }
-
+impl BindLimit for PgConnection {
     fn bind_limit(&self) -> usize {
         65_535
     }

@@ -89,3 +89,45 @@ diesel::allow_tables_to_appear_in_same_query!(
     lettings,
     letting_versions,
 );
+
+diesel::table! {
+    write_locks (name) {
+        name -> Text,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> BigInt,
+        municipality -> Text,
+        metric -> Text,
+        corporation -> Text,
+        year -> Integer,
+        level -> Text,
+        state -> Text,
+        count -> BigInt,
+        denominator -> BigInt,
+        limit_value -> Text,
+        opened_at -> Timestamp,
+        updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    alert_events (id) {
+        id -> BigInt,
+        alert_id -> BigInt,
+        change -> Text,
+        level -> Text,
+        metric_state -> Text,
+        count -> BigInt,
+        denominator -> BigInt,
+        limit_value -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(alert_events -> alerts (alert_id));
+diesel::allow_tables_to_appear_in_same_query!(alerts, alert_events);

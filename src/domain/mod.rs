@@ -7,9 +7,11 @@
 //!   vrije toewijzingsruimte, urgent) → [`letting`]
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
 //! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
+//! - signalering (alerts openen, ophogen, afsluiten) → [`alerts`]
 //! - bedragen in centen → [`money`]
 
 pub mod agreement;
+pub mod alerts;
 pub mod letting;
 pub mod money;
 pub mod norms;

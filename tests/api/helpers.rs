@@ -76,6 +76,7 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
+    None,
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { server_url: String, name: String },
 }
@@ -157,9 +158,26 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
+    /// A second service instance on the same database (no cleanup of its own).
+    pub async fn second_instance(&self) -> Self {
+        let database = TestDatabase {
+            url: self._database.url.clone(),
+            cleanup: Cleanup::None,
+        };
+        Self::spawn_on(self.backend, database, |_| {}).await
+    }
+
     /// Spawns with adjusted settings (for limits).
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let database = TestDatabase::create(backend)?;
+        Some(Self::spawn_on(backend, database, adjust).await)
+    }
+
+    async fn spawn_on(
+        backend: Backend,
+        database: TestDatabase,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = Settings::built_in(&database.url).expect("settings");
         settings.workers = Some(2);
         settings.pool_size = 4;
@@ -178,13 +196,13 @@ impl TestApp {
             .expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.into_server());
-        Some(Self {
+        Self {
             backend,
             address,
             pool,
             client: reqwest::Client::new(),
             _database: database,
-        })
+        }
     }
 
     pub fn add_org(&self, id: &str, kind: &str, name: &str, municipalities: &[&str]) {

@@ -1,0 +1,3 @@
+DROP TABLE alert_events;
+DROP TABLE alerts;
+DROP TABLE write_locks;

@@ -1,0 +1,69 @@
+//! Every change to letting records as one transaction: write the lettings, then re-evaluate
+//! the alerts of each municipality-year the change touched. Either all of it is committed or
+//! none of it.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+
+use crate::alerts::{evaluate_touched, AlertChange};
+use crate::config::ReferenceData;
+use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
+use crate::db::DbConnection;
+
+/// Stores a validated batch for a corporation and updates the alerts.
+pub fn store_batch(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    corporation: &str,
+    batch: &[PreparedLetting],
+    now: NaiveDateTime,
+) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
+    conn.transaction(|conn| {
+        let write = lettings::write_batch(conn, corporation, batch, now)?;
+        let changes = evaluate_touched(conn, reference, &write.touched, now)?;
+        Ok((write.counts, changes))
+    })
+}
+
+/// Withdraws a letting and updates the alerts.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    corporation: &str,
+    letting_reference: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<(WithdrawOutcome, Vec<AlertChange>)> {
+    conn.transaction(|conn| {
+        let outcome = lettings::withdraw(conn, corporation, letting_reference, now)?;
+        let changes = match &outcome {
+            WithdrawOutcome::Withdrawn(l) => {
+                let touched = [(
+                    l.data.municipality.clone(),
+                    chrono::Datelike::year(&l.data.contract_start),
+                )]
+                .into();
+                evaluate_touched(conn, reference, &touched, now)?
+            }
+            _ => Vec::new(),
+        };
+        Ok((outcome, changes))
+    })
+}
+
+/// Recomputes the alerts of a municipality for a year from the lettings as they are.
+pub fn recompute_alerts(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    year: i32,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Vec<AlertChange>> {
+    conn.transaction(|conn| {
+        evaluate_touched(
+            conn,
+            reference,
+            &[(municipality.to_string(), year)].into(),
+            now,
+        )
+    })
+}
