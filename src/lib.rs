@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod ingest;
 pub mod letting_changes;
+pub mod plans;
 pub mod quota;
 pub mod telemetry;
 
@@ -69,6 +70,15 @@ impl Application {
                     )
                     .into()
                 }))
+                .app_data(web::JsonConfig::default().limit(1024 * 1024).error_handler(
+                    |err, _req| {
+                        ApiError::bad_request(
+                            "malformed_body",
+                            format!("the body is not valid JSON for this request: {err}"),
+                        )
+                        .into()
+                    },
+                ))
                 .app_data(web::PathConfig::default().error_handler(|err, _req| {
                     ApiError::bad_request("invalid_path", format!("the path is not valid: {err}"))
                         .into()

@@ -58,6 +58,19 @@ impl Caller {
         }
     }
 
+    /// Only the municipality itself sets its task and plans, and publishes its reports.
+    pub fn require_municipality_itself(&self, code: &str) -> Result<(), ApiError> {
+        if self.0.kind == OrgKind::Municipality && self.0.id == code {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only municipality {code} itself may do this; {} is a {}",
+                self.0.id,
+                self.0.kind.as_str()
+            )))
+        }
+    }
+
     /// Only corporations hold letting records.
     pub fn require_corporation(&self) -> Result<&str, ApiError> {
         if self.0.kind == OrgKind::Corporation {

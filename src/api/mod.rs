@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod lettings;
 pub mod openapi;
+pub mod plans;
 pub mod quota;
 
 use std::sync::Arc;
@@ -50,5 +51,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lettings::get_letting)
         .service(lettings::delete_letting)
         .service(quota::get_quota)
-        .service(alerts::get_alerts);
+        .service(alerts::get_alerts)
+        .service(plans::put_target)
+        .service(plans::post_placement)
+        .service(plans::get_status_holders)
+        .service(plans::put_plan)
+        .service(plans::get_plan);
 }

@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{alerts, error, health, lettings, quota};
+use super::{alerts, error, health, lettings, plans, quota};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,11 @@ use super::{alerts, error, health, lettings, quota};
         lettings::delete_letting,
         quota::get_quota,
         alerts::get_alerts,
+        plans::put_target,
+        plans::post_placement,
+        plans::get_status_holders,
+        plans::put_plan,
+        plans::get_plan,
     ),
     components(schemas(
         error::ErrorBody,
@@ -32,6 +37,8 @@ use super::{alerts, error, health, lettings, quota};
         (name = "lettings", description = "Letting records (verhuringen) posted by corporations"),
         (name = "quota", description = "Quota status per municipality and period"),
         (name = "alerts", description = "Signal alerts on the year-to-date figures"),
+        (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
+        (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "service", description = "Health and documentation"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod lettings;
 pub mod locks;
 pub mod organisations;
+pub mod plans;
 pub mod quota;
 pub mod schema;
 

@@ -131,3 +131,50 @@ diesel::table! {
 
 diesel::joinable!(alert_events -> alerts (alert_id));
 diesel::allow_tables_to_appear_in_same_query!(alerts, alert_events);
+
+diesel::table! {
+    status_holder_targets (municipality, half_year) {
+        municipality -> Text,
+        half_year -> Text,
+        persons -> Integer,
+        note -> Nullable<Text>,
+        set_by -> Text,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    status_holder_placements (id) {
+        id -> BigInt,
+        municipality -> Text,
+        placed_on -> Date,
+        persons -> Integer,
+        note -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_plans (id) {
+        id -> BigInt,
+        municipality -> Text,
+        year -> Integer,
+        version -> Integer,
+        expected_available -> Integer,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_plan_lines (plan_id, category) {
+        plan_id -> BigInt,
+        category -> Text,
+        planned -> Integer,
+    }
+}
+
+diesel::joinable!(allocation_plan_lines -> allocation_plans (plan_id));
+diesel::allow_tables_to_appear_in_same_query!(allocation_plans, allocation_plan_lines);

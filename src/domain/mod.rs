@@ -8,12 +8,16 @@
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
 //! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
 //! - signalering (alerts openen, ophogen, afsluiten) → [`alerts`]
+//! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
+//! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
 //! - bedragen in centen → [`money`]
 
 pub mod agreement;
 pub mod alerts;
+pub mod allocation_plan;
 pub mod letting;
 pub mod money;
 pub mod norms;
 pub mod period;
 pub mod quota;
+pub mod status_holders;

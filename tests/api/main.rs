@@ -9,5 +9,6 @@ mod alerts;
 mod cli;
 mod ingest;
 mod migrations;
+mod plans;
 mod quota;
 mod service;

@@ -1,0 +1,407 @@
+//! The status-holder task (taakstelling), hand-recorded placements and the allocation plan.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, post, put, web, HttpResponse};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody, Problem};
+use super::AppState;
+use crate::db::plans::{self as store, TargetRow};
+use crate::db::{locks, DbConnection};
+use crate::domain::allocation_plan::categories;
+use crate::domain::letting::is_municipality_code;
+use crate::domain::period::Period;
+use crate::plans::{
+    allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
+    PlacementBody, StatusHoldersBody,
+};
+
+fn municipality_code(code: String) -> Result<String, ApiError> {
+    if is_municipality_code(&code) {
+        Ok(code)
+    } else {
+        Err(ApiError::not_found(
+            "municipality_not_found",
+            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
+        ))
+    }
+}
+
+fn parse_half(text: &str) -> Result<Period, ApiError> {
+    match text.parse::<Period>() {
+        Ok(p @ Period::Half(..)) => Ok(p),
+        _ => Err(ApiError::bad_request(
+            "invalid_half_year",
+            format!("{text:?} is not a half year; use 2026-H1 or 2026-H2"),
+        )),
+    }
+}
+
+fn invalid(field: &str, message: String) -> ApiError {
+    ApiError::Validation {
+        message: format!("{field}: {message}"),
+        problems: vec![Problem {
+            index: None,
+            reference: None,
+            field: Some(field.into()),
+            message,
+            line: None,
+        }],
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetRequest {
+    /// Persons to house in the half year.
+    pub persons: i64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetBody {
+    pub municipality: String,
+    pub half_year: String,
+    pub persons: i32,
+    pub note: Option<String>,
+}
+
+/// Sets the status-holder task of a half year (persons). Only the municipality itself.
+#[utoipa::path(
+    tag = "status holders",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS municipality code"), ("half" = String, Path, description = "2026-H1 or 2026-H2")),
+    request_body = TargetRequest,
+    responses(
+        (status = 200, description = "The task is set", body = TargetBody),
+        (status = 400, description = "Not a half year, or a malformed body", body = ErrorBody),
+        (status = 403, description = "Not the municipality itself", body = ErrorBody),
+        (status = 422, description = "Invalid number of persons", body = ErrorBody),
+    )
+)]
+#[put("/api/v1/municipalities/{code}/status-holder-targets/{half}")]
+pub async fn put_target(
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<TargetRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, half) = path.into_inner();
+    let code = municipality_code(code)?;
+    caller.require_municipality_itself(&code)?;
+    let half = parse_half(&half)?;
+    let request = body.into_inner();
+    let persons = i32::try_from(request.persons)
+        .ok()
+        .filter(|p| (0..=1_000_000).contains(p))
+        .ok_or_else(|| {
+            invalid(
+                "persons",
+                format!(
+                    "persons must be a whole number from 0 to 1000000; got {}",
+                    request.persons
+                ),
+            )
+        })?;
+    let row = TargetRow {
+        municipality: code.clone(),
+        half_year: half.to_string(),
+        persons,
+        note: request.note.filter(|n| !n.trim().is_empty()),
+        set_by: caller.org().id.clone(),
+        set_at: Utc::now().naive_utc(),
+    };
+    let stored = row.clone();
+    state
+        .db(move |conn| store::set_target(conn, &stored).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(TargetBody {
+        municipality: row.municipality,
+        half_year: row.half_year,
+        persons: row.persons,
+        note: row.note,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementRequest {
+    /// Persons housed.
+    pub persons: i64,
+    /// The day they were housed, `YYYY-MM-DD`.
+    #[schema(value_type = String, format = Date)]
+    pub date: String,
+    /// What the placement was, e.g. "gezinshereniging bij bestaande huurder".
+    pub note: String,
+}
+
+/// Records a placement of status holders outside the letting records (family reunification
+/// joining a tenancy, a home outside the corporations). Only the municipality itself.
+#[utoipa::path(
+    tag = "status holders",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS municipality code")),
+    request_body = PlacementRequest,
+    responses(
+        (status = 201, description = "Recorded", body = PlacementBody),
+        (status = 403, description = "Not the municipality itself", body = ErrorBody),
+        (status = 422, description = "Invalid placement", body = ErrorBody),
+    )
+)]
+#[post("/api/v1/municipalities/{code}/status-holder-placements")]
+pub async fn post_placement(
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<PlacementRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let code = municipality_code(path.into_inner())?;
+    caller.require_municipality_itself(&code)?;
+    let request = body.into_inner();
+    let persons = i32::try_from(request.persons)
+        .ok()
+        .filter(|p| (1..=100).contains(p))
+        .ok_or_else(|| {
+            invalid(
+                "persons",
+                format!(
+                    "persons must be a whole number from 1 to 100; got {}",
+                    request.persons
+                ),
+            )
+        })?;
+    let date = NaiveDate::parse_from_str(&request.date, "%Y-%m-%d").map_err(|_| {
+        invalid(
+            "date",
+            format!("{:?} is not a date; use YYYY-MM-DD", request.date),
+        )
+    })?;
+    if date > Utc::now().date_naive() {
+        return Err(invalid(
+            "date",
+            format!("{date} is in the future; record placements once they happened"),
+        ));
+    }
+    if request.note.trim().is_empty() || request.note.chars().count() > 500 {
+        return Err(invalid(
+            "note",
+            "note must say what the placement was, in 1 to 500 characters".into(),
+        ));
+    }
+    let by = caller.org().id.clone();
+    let now = Utc::now().naive_utc();
+    let row = state
+        .db(move |conn| {
+            store::add_placement(conn, &code, date, persons, request.note.trim(), &by, now)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(PlacementBody {
+        id: row.id,
+        date: row.placed_on,
+        persons: row.persons,
+        note: row.note,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StatusHoldersQuery {
+    /// Show half years up to and including this one (default: the current half year).
+    pub through: Option<String>,
+}
+
+/// The status-holder task per half year: target, carry-over, corrected target, persons housed
+/// (from lettings and by hand), balance, and the pace of the current half year.
+#[utoipa::path(
+    tag = "status holders",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS municipality code"), StatusHoldersQuery),
+    responses(
+        (status = 200, description = "The task and its realisation", body = StatusHoldersBody),
+        (status = 403, description = "Not a reader of this municipality", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/municipalities/{code}/status-holders")]
+pub async fn get_status_holders(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<StatusHoldersQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let code = municipality_code(path.into_inner())?;
+    caller.require_municipality_reader(&code)?;
+    let through = query.through.as_deref().map(parse_half).transpose()?;
+    let today = Utc::now().date_naive();
+    let body = state
+        .db(move |conn| status_holder_overview(conn, &code, today, through).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// Social homes expected to become available in the year.
+    pub expected_available: i64,
+    /// Planned lettings per category: `regular`, `local_priority` and each urgency category.
+    pub categories: BTreeMap<String, i64>,
+    pub note: Option<String>,
+}
+
+/// Sets a year's allocation plan (woonruimteverdelingslijst). Every call makes a new version;
+/// old versions stay readable. Only the municipality itself.
+#[utoipa::path(
+    tag = "allocation plan",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS municipality code"), ("year" = i32, Path, description = "Calendar year")),
+    request_body = PlanRequest,
+    responses(
+        (status = 201, description = "The new version, compared with realisation", body = AllocationPlanBody),
+        (status = 403, description = "Not the municipality itself", body = ErrorBody),
+        (status = 422, description = "Unknown category or negative number", body = ErrorBody),
+    )
+)]
+#[put("/api/v1/municipalities/{code}/allocation-plans/{year}")]
+pub async fn put_plan(
+    caller: Caller,
+    path: web::Path<(String, i32)>,
+    body: web::Json<PlanRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, year) = path.into_inner();
+    let code = municipality_code(code)?;
+    caller.require_municipality_itself(&code)?;
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::bad_request(
+            "invalid_year",
+            format!("{year} is not a plan year"),
+        ));
+    }
+    let request = body.into_inner();
+    let allowed = categories(&state.reference.agreements.applicable(&code, year));
+    let mut problems = Vec::new();
+    let mut lines = BTreeMap::new();
+    for (category, planned) in &request.categories {
+        if !allowed.contains(category) {
+            problems.push(Problem {
+                index: None,
+                reference: None,
+                field: Some(format!("categories.{category}")),
+                message: format!("{category:?} is not a category; use {}", allowed.join(", ")),
+                line: None,
+            });
+        } else if let Some(n) = i32::try_from(*planned).ok().filter(|n| *n >= 0) {
+            lines.insert(category.clone(), n);
+        } else {
+            problems.push(Problem {
+                index: None,
+                reference: None,
+                field: Some(format!("categories.{category}")),
+                message: format!(
+                    "planned lettings must be a whole number of 0 or more; got {planned}"
+                ),
+                line: None,
+            });
+        }
+    }
+    let expected = i32::try_from(request.expected_available)
+        .ok()
+        .filter(|n| *n >= 0);
+    if expected.is_none() {
+        problems.push(Problem {
+            index: None,
+            reference: None,
+            field: Some("expected_available".into()),
+            message: format!(
+                "expected_available must be a whole number of 0 or more; got {}",
+                request.expected_available
+            ),
+            line: None,
+        });
+    }
+    let Some(expected) = expected.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::Validation {
+            message: "the plan is not valid; nothing was stored".into(),
+            problems,
+        });
+    };
+    let by = caller.org().id.clone();
+    let reference = state.reference.clone();
+    let now = Utc::now().naive_utc();
+    let months = months_of_year_completed(year, now.date());
+    let body = state
+        .db(move |conn: &mut DbConnection| {
+            use diesel::Connection;
+            conn.transaction(|conn| {
+                locks::take(conn, &[format!("municipality:{code}")], now)?;
+                store::insert_plan(
+                    conn,
+                    &store::NewPlan {
+                        municipality: &code,
+                        year,
+                        expected_available: expected,
+                        note: request.note.as_deref(),
+                        lines: &lines,
+                        created_by: &by,
+                    },
+                    now,
+                )?;
+                allocation_plan(conn, &reference, &code, year, None, months)
+            })
+            .map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(|| ApiError::Internal("the plan just stored was not found".into()))?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PlanQuery {
+    /// A version of the plan (default: the latest).
+    pub version: Option<i32>,
+}
+
+/// A year's allocation plan compared with realisation, pro rata for the part of the year passed.
+#[utoipa::path(
+    tag = "allocation plan",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "CBS municipality code"), ("year" = i32, Path, description = "Calendar year"), PlanQuery),
+    responses(
+        (status = 200, description = "The plan and its realisation", body = AllocationPlanBody),
+        (status = 403, description = "Not a reader of this municipality", body = ErrorBody),
+        (status = 404, description = "No plan (or no such version) for the year", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/municipalities/{code}/allocation-plans/{year}")]
+pub async fn get_plan(
+    caller: Caller,
+    path: web::Path<(String, i32)>,
+    query: web::Query<PlanQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, year) = path.into_inner();
+    let code = municipality_code(code)?;
+    caller.require_municipality_reader(&code)?;
+    let reference = state.reference.clone();
+    let months = months_of_year_completed(year, Utc::now().date_naive());
+    let version = query.version;
+    let body = state
+        .db(move |conn| {
+            allocation_plan(conn, &reference, &code, year, version, months).map_err(ApiError::from)
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "plan_not_found",
+                format!(
+                    "no allocation plan{} for {year}",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                ),
+            )
+        })?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,127 @@
+//! The allocation plan (woonruimteverdelingslijst): at the start of a year the parties estimate
+//! how many social homes will become available and divide them over categories of home
+//! seekers. Realisation is compared with the plan pro rata for the part of the year passed.
+//!
+//! A letting's category: its urgency category when it has one; otherwise `local_priority` for
+//! the local-priority route; otherwise `regular` (direct allocation, swaps, internal moves and
+//! other routes without urgency count as regular). Only counted (social, not excluded, not
+//! withdrawn) lettings are realisation.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::agreement::Agreement;
+
+pub const REGULAR: &str = "regular";
+pub const LOCAL_PRIORITY: &str = "local_priority";
+
+/// The categories a plan may name under an agreement: regular, local priority and each urgency
+/// category.
+pub fn categories(agreement: &Agreement) -> Vec<String> {
+    let mut list = vec![REGULAR.to_string(), LOCAL_PRIORITY.to_string()];
+    list.extend(agreement.urgency_categories.iter().cloned());
+    list
+}
+
+/// The plan category of a letting.
+pub fn category_of(route: &str, urgency: Option<&str>) -> String {
+    match urgency {
+        Some(category) => category.to_string(),
+        None if route == "local_priority" => LOCAL_PRIORITY.to_string(),
+        None => REGULAR.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub category: String,
+    pub planned: i64,
+    /// planned × the fraction of the year passed.
+    pub expected_to_date: Decimal,
+    pub realised: i64,
+    /// realised − expected_to_date.
+    pub difference: Decimal,
+}
+
+/// Compares realisation with the plan, pro rata. Categories realised but not planned appear
+/// with planned 0, so nothing is lost.
+pub fn compare(
+    planned: &BTreeMap<String, i64>,
+    realised: &BTreeMap<String, i64>,
+    fraction: Decimal,
+    order: &[String],
+) -> Vec<PlanLine> {
+    let mut names: Vec<String> = order.to_vec();
+    for name in planned.keys().chain(realised.keys()) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
+        .into_iter()
+        .map(|category| {
+            let planned_n = planned.get(&category).copied().unwrap_or(0);
+            let realised_n = realised.get(&category).copied().unwrap_or(0);
+            let expected = (Decimal::from(planned_n) * fraction)
+                .round_dp(2)
+                .normalize();
+            PlanLine {
+                difference: (Decimal::from(realised_n) - expected).normalize(),
+                category,
+                planned: planned_n,
+                expected_to_date: expected,
+                realised: realised_n,
+            }
+        })
+        .collect()
+}
+
+/// Months completed of a year (0–12) as a fraction, given the year and the number of months of
+/// it that have passed.
+pub fn fraction_of_year(months_completed: u32) -> Decimal {
+    Decimal::from(months_completed.min(12)) / Decimal::from(12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lettings_fall_in_their_category() {
+        assert_eq!(category_of("regular", None), "regular");
+        assert_eq!(category_of("direct", None), "regular");
+        assert_eq!(category_of("local_priority", None), "local_priority");
+        assert_eq!(category_of("local_priority", Some("medical")), "medical");
+        assert_eq!(
+            category_of("direct", Some("status_holder")),
+            "status_holder"
+        );
+    }
+
+    #[test]
+    fn realisation_is_compared_pro_rata() {
+        let planned: BTreeMap<String, i64> = [
+            ("regular".to_string(), 120),
+            ("status_holder".to_string(), 24),
+        ]
+        .into();
+        let realised: BTreeMap<String, i64> =
+            [("regular".to_string(), 50), ("medical".to_string(), 3)].into();
+        let half = fraction_of_year(6);
+        let lines = compare(
+            &planned,
+            &realised,
+            half,
+            &["regular".to_string(), "local_priority".to_string()],
+        );
+        let by = |c: &str| lines.iter().find(|l| l.category == c).unwrap().clone();
+        assert_eq!(by("regular").expected_to_date, Decimal::from(60));
+        assert_eq!(by("regular").difference, Decimal::from(-10));
+        assert_eq!(by("local_priority").planned, 0);
+        assert_eq!(by("status_holder").realised, 0);
+        assert_eq!(by("medical").planned, 0);
+        assert_eq!(by("medical").realised, 3);
+        assert_eq!(lines[0].category, "regular");
+    }
+}

@@ -1,0 +1,293 @@
+//! The status-holder task and the allocation plan, against what the lettings show.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use diesel::QueryResult;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::ReferenceData;
+use crate::db::plans as store;
+use crate::db::DbConnection;
+use crate::domain::allocation_plan::{categories, compare, fraction_of_year};
+use crate::domain::period::Period;
+use crate::domain::status_holders::{carry_over, pace, HalfYearInput};
+
+/// Pace of the current half year.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PaceBody {
+    pub months_completed: u32,
+    /// Persons expected by now: corrected_target × months_completed / 6.
+    #[schema(value_type = f64)]
+    pub expected: Decimal,
+    /// `on_track`, `slightly_behind` (at least 80% of expected) or `behind`.
+    pub state: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct HalfYearBody {
+    /// `2026-H1`.
+    pub half_year: String,
+    /// The task set by the municipality (persons); 0 when none was set.
+    pub target: i64,
+    pub target_set: bool,
+    /// The previous half year's shortfall (negative: surplus).
+    pub carry_over: i64,
+    pub corrected_target: i64,
+    /// Persons in lettings under urgency `status_holder`.
+    pub housed_from_lettings: i64,
+    /// Persons in placements recorded by hand.
+    pub housed_by_hand: i64,
+    pub housed: i64,
+    /// housed − corrected_target (negative: a shortfall that carries over).
+    pub balance: i64,
+    /// Only for the half year that holds today.
+    pub pace: Option<PaceBody>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PlacementBody {
+    pub id: i64,
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub persons: i32,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct StatusHoldersBody {
+    pub municipality: String,
+    /// Oldest first; the carry-over chain starts at the first half year with a task.
+    pub half_years: Vec<HalfYearBody>,
+    pub placements: Vec<PlacementBody>,
+}
+
+fn next_half(p: Period) -> Period {
+    match p {
+        Period::Half(y, 1) => Period::Half(y, 2),
+        Period::Half(y, _) => Period::Half(y + 1, 1),
+        other => other,
+    }
+}
+
+pub fn half_of(date: NaiveDate) -> Period {
+    Period::Half(date.year(), if date.month() <= 6 { 1 } else { 2 })
+}
+
+/// Months of the half year completed on `today` (0–6); 6 for a past half year.
+pub fn months_completed(half: Period, today: NaiveDate) -> u32 {
+    if today > half.last_day() {
+        6
+    } else if today < half.first_day() {
+        0
+    } else {
+        today.month() - half.first_day().month()
+    }
+}
+
+/// The status-holder overview, from the first half year with a task up to the later of today's
+/// half year and `through` (when given).
+pub fn status_holder_overview(
+    conn: &mut DbConnection,
+    municipality: &str,
+    today: NaiveDate,
+    through: Option<Period>,
+) -> QueryResult<StatusHoldersBody> {
+    let targets = store::targets(conn, municipality)?;
+    let placements = store::placements(conn, municipality)?;
+    let target_of: BTreeMap<Period, i64> = targets
+        .iter()
+        .filter_map(|t| Some((t.half_year.parse::<Period>().ok()?, i64::from(t.persons))))
+        .collect();
+    let current = half_of(today);
+    let first = target_of
+        .keys()
+        .next()
+        .copied()
+        .into_iter()
+        .chain(placements.first().map(|p| half_of(p.placed_on)))
+        .chain(through)
+        .min()
+        .unwrap_or(current);
+    let last = [Some(current), through, target_of.keys().last().copied()]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(current);
+
+    let mut halves = Vec::new();
+    let mut half = first;
+    while half <= last && halves.len() < 200 {
+        halves.push(half);
+        half = next_half(half);
+    }
+    let mut inputs = Vec::with_capacity(halves.len());
+    let mut housed_parts = Vec::with_capacity(halves.len());
+    for h in &halves {
+        let from_lettings: i64 =
+            store::status_holder_persons_by_month(conn, municipality, h.first_day(), h.last_day())?
+                .values()
+                .sum();
+        let by_hand: i64 = placements
+            .iter()
+            .filter(|p| h.contains(p.placed_on))
+            .map(|p| i64::from(p.persons))
+            .sum();
+        housed_parts.push((from_lettings, by_hand));
+        inputs.push(HalfYearInput {
+            target: target_of.get(h).copied(),
+            housed: from_lettings + by_hand,
+        });
+    }
+    let balances = carry_over(&inputs);
+    let half_years = halves
+        .iter()
+        .zip(balances)
+        .zip(housed_parts)
+        .map(|((h, b), (from_lettings, by_hand))| HalfYearBody {
+            half_year: h.to_string(),
+            target: b.target,
+            target_set: target_of.contains_key(h),
+            carry_over: b.carry_over,
+            corrected_target: b.corrected_target,
+            housed_from_lettings: from_lettings,
+            housed_by_hand: by_hand,
+            housed: b.housed,
+            balance: b.balance,
+            pace: (*h == current).then(|| {
+                let p = pace(b.corrected_target, b.housed, months_completed(*h, today));
+                PaceBody {
+                    months_completed: p.months_completed,
+                    expected: p.expected,
+                    state: p.state.as_str().to_string(),
+                }
+            }),
+        })
+        .collect();
+    Ok(StatusHoldersBody {
+        municipality: municipality.to_string(),
+        half_years,
+        placements: placements
+            .into_iter()
+            .map(|p| PlacementBody {
+                id: p.id,
+                date: p.placed_on,
+                persons: p.persons,
+                note: p.note,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PlanVersionBody {
+    pub version: i32,
+    pub expected_available: i32,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PlanLineBody {
+    pub category: String,
+    pub planned: i64,
+    /// planned × the part of the year passed.
+    #[schema(value_type = f64)]
+    pub expected_to_date: Decimal,
+    pub realised: i64,
+    /// realised − expected_to_date.
+    #[schema(value_type = f64)]
+    pub difference: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct AllocationPlanBody {
+    pub municipality: String,
+    pub year: i32,
+    /// The version shown.
+    pub version: i32,
+    pub expected_available: i32,
+    /// expected_available minus the planned categories.
+    pub unallocated: i64,
+    pub note: Option<String>,
+    /// Months of the year the comparison covers (12 for a past year).
+    pub months_completed: u32,
+    #[schema(value_type = f64)]
+    pub fraction_of_year: Decimal,
+    pub lines: Vec<PlanLineBody>,
+    pub versions: Vec<PlanVersionBody>,
+}
+
+/// A year's plan (the latest version, or the one asked for) against realisation up to the end
+/// of `months_completed` months of the year. `None` when the year has no plan or no such version.
+pub fn allocation_plan(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    year: i32,
+    version: Option<i32>,
+    months_completed: u32,
+) -> QueryResult<Option<AllocationPlanBody>> {
+    let versions = store::plan_versions(conn, municipality, year)?;
+    let chosen = match version {
+        Some(v) => versions.iter().find(|p| p.version == v),
+        None => versions.last(),
+    };
+    let Some(plan) = chosen.cloned() else {
+        return Ok(None);
+    };
+    let planned = store::plan_lines(conn, plan.id)?;
+    let months = months_completed.min(12);
+    let realised = if months == 0 {
+        BTreeMap::new()
+    } else {
+        let from = Period::Year(year).first_day();
+        let to = Period::Month(year, months as u8).last_day();
+        store::realised_by_category(conn, municipality, from, to)?
+    };
+    let fraction = fraction_of_year(months);
+    let order = categories(&reference.agreements.applicable(municipality, year));
+    let lines = compare(&planned, &realised, fraction, &order)
+        .into_iter()
+        .map(|l| PlanLineBody {
+            category: l.category,
+            planned: l.planned,
+            expected_to_date: l.expected_to_date,
+            realised: l.realised,
+            difference: l.difference,
+        })
+        .collect();
+    Ok(Some(AllocationPlanBody {
+        municipality: municipality.to_string(),
+        year,
+        version: plan.version,
+        expected_available: plan.expected_available,
+        unallocated: i64::from(plan.expected_available) - planned.values().sum::<i64>(),
+        note: plan.note.clone(),
+        months_completed: months,
+        fraction_of_year: fraction.round_dp(4).normalize(),
+        lines,
+        versions: versions
+            .into_iter()
+            .map(|p| PlanVersionBody {
+                version: p.version,
+                expected_available: p.expected_available,
+                note: p.note,
+                created_by: p.created_by,
+                created_at: p.created_at.and_utc(),
+            })
+            .collect(),
+    }))
+}
+
+/// Months of `year` completed on `today`.
+pub fn months_of_year_completed(year: i32, today: NaiveDate) -> u32 {
+    match today.year().cmp(&year) {
+        std::cmp::Ordering::Greater => 12,
+        std::cmp::Ordering::Less => 0,
+        std::cmp::Ordering::Equal => today.month() - 1,
+    }
+}
