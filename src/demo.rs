@@ -157,6 +157,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         )?;
         counts.push((profile.corporation.to_string(), result));
     }
+    plan_and_task(conn, reference, year, today)?;
     Ok(DemoSummary {
         year,
         tokens,
@@ -338,4 +339,75 @@ fn generate(
         });
     }
     Ok(lettings)
+}
+
+/// The year's allocation plan and status-holder task, set once, so the report has them.
+fn plan_and_task(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    year: i32,
+    today: NaiveDate,
+) -> Result<(), DemoError> {
+    use crate::db::plans::{self, NewPlan, TargetRow};
+    let now = Utc::now().naive_utc();
+    if plans::plan_versions(conn, MUNICIPALITY, year)?.is_empty() {
+        let agreement = reference.agreements.applicable(MUNICIPALITY, year);
+        let mut lines = std::collections::BTreeMap::new();
+        for (category, planned) in [
+            ("regular", 95),
+            ("local_priority", 20),
+            ("status_holder", 24),
+            ("medical", 12),
+            ("social", 10),
+            ("homeless_family", 4),
+            ("shelter_outflow", 4),
+            ("informal_care", 3),
+        ] {
+            if crate::domain::allocation_plan::categories(&agreement)
+                .iter()
+                .any(|c| c == category)
+            {
+                lines.insert(category.to_string(), planned);
+            }
+        }
+        plans::insert_plan(
+            conn,
+            &NewPlan {
+                municipality: MUNICIPALITY,
+                year,
+                expected_available: 175,
+                note: Some("Raming bij vaststelling in januari"),
+                lines: &lines,
+                created_by: MUNICIPALITY,
+            },
+            now,
+        )?;
+    }
+    if plans::targets(conn, MUNICIPALITY)?.is_empty() {
+        for (half, persons) in [(format!("{year}-H1"), 22), (format!("{year}-H2"), 24)] {
+            plans::set_target(
+                conn,
+                &TargetRow {
+                    municipality: MUNICIPALITY.into(),
+                    half_year: half,
+                    persons,
+                    note: Some("Taakstelling provincie Zuid-Holland".into()),
+                    set_by: MUNICIPALITY.into(),
+                    set_at: now,
+                },
+            )?;
+        }
+        if let Some(date) = NaiveDate::from_ymd_opt(year, 3, 12).filter(|d| *d <= today) {
+            plans::add_placement(
+                conn,
+                MUNICIPALITY,
+                date,
+                4,
+                "gezinshereniging bij bestaande huurder",
+                MUNICIPALITY,
+                now,
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod letting_changes;
 pub mod plans;
 pub mod quota;
+pub mod report;
 pub mod telemetry;
 
 use std::net::TcpListener;

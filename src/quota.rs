@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::ReferenceData;
@@ -15,7 +15,7 @@ use crate::domain::period::Period;
 use crate::domain::quota::{LettingGroup, MetricFigures, ScopeCounts};
 
 /// Which agreement the figures were judged against.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct AgreementRef {
     /// The agreement's id, or `national` for the national norms.
     pub id: String,
@@ -34,10 +34,10 @@ impl From<&Agreement> for AgreementRef {
 }
 
 /// One metric, as the API reports it.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct MetricBody {
     /// `urgent_share`, `rent_cap_share`, `income_exemption_share` or `passend_share`.
-    pub metric: &'static str,
+    pub metric: String,
     pub count: u64,
     pub denominator: u64,
     /// `count / denominator` rounded half-up to 4 decimals; null when the denominator is 0.
@@ -47,30 +47,30 @@ pub struct MetricBody {
     #[schema(value_type = Option<f64>)]
     pub limit: Option<rust_decimal::Decimal>,
     /// `max` or `min`.
-    pub bound: &'static str,
+    pub bound: String,
     /// `ok`, `warning`, `breach`, `insufficient_data` or `no_limit`.
-    pub state: &'static str,
+    pub state: String,
 }
 
 impl From<&MetricFigures> for MetricBody {
     fn from(f: &MetricFigures) -> Self {
         Self {
-            metric: f.metric.name(),
+            metric: f.metric.name().to_string(),
             count: f.count,
             denominator: f.denominator,
             share: f.share,
             limit: f.limit.map(|l| l.normalize()),
-            bound: f.bound.as_str(),
-            state: f.state.as_str(),
+            bound: f.bound.as_str().to_string(),
+            state: f.state.as_str().to_string(),
         }
     }
 }
 
 /// The figures for the municipality total or one corporation.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct ScopeBody {
     /// `total` or `corporation`.
-    pub scope: &'static str,
+    pub scope: String,
     /// The corporation's id; null for the total.
     pub corporation: Option<String>,
     /// Counted lettings: social, not excluded, not withdrawn.
@@ -83,12 +83,12 @@ pub struct ScopeBody {
 }
 
 impl ScopeBody {
-    fn new(corporation: Option<String>, counts: &ScopeCounts, agreement: &Agreement) -> Self {
+    pub fn new(corporation: Option<String>, counts: &ScopeCounts, agreement: &Agreement) -> Self {
         Self {
             scope: if corporation.is_some() {
-                "corporation"
+                "corporation".to_string()
             } else {
-                "total"
+                "total".to_string()
             },
             corporation,
             lettings: counts.lettings,
@@ -103,7 +103,7 @@ impl ScopeBody {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct QuotaBody {
     pub municipality: String,
     pub period: String,

@@ -8,6 +8,7 @@ pub mod lettings;
 pub mod openapi;
 pub mod plans;
 pub mod quota;
+pub mod reports;
 
 use std::sync::Arc;
 
@@ -56,5 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(plans::post_placement)
         .service(plans::get_status_holders)
         .service(plans::put_plan)
-        .service(plans::get_plan);
+        .service(plans::get_plan)
+        .service(reports::publish_report)
+        .service(reports::get_report);
 }

@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{alerts, error, health, lettings, plans, quota};
+use super::{alerts, error, health, lettings, plans, quota, reports};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,8 @@ use super::{alerts, error, health, lettings, plans, quota};
         plans::get_status_holders,
         plans::put_plan,
         plans::get_plan,
+        reports::get_report,
+        reports::publish_report,
     ),
     components(schemas(
         error::ErrorBody,
@@ -39,6 +41,7 @@ use super::{alerts, error, health, lettings, plans, quota};
         (name = "alerts", description = "Signal alerts on the year-to-date figures"),
         (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
+        (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
         (name = "service", description = "Health and documentation"),
     )
 )]

@@ -9,6 +9,7 @@ pub mod locks;
 pub mod organisations;
 pub mod plans;
 pub mod quota;
+pub mod report;
 pub mod schema;
 
 use std::path::Path;

@@ -178,3 +178,18 @@ diesel::table! {
 
 diesel::joinable!(allocation_plan_lines -> allocation_plans (plan_id));
 diesel::allow_tables_to_appear_in_same_query!(allocation_plans, allocation_plan_lines);
+
+diesel::table! {
+    published_reports (id) {
+        id -> BigInt,
+        municipality -> Text,
+        half_year -> Text,
+        body -> Text,
+        sha256 -> Text,
+        norms_years -> Text,
+        agreement_id -> Text,
+        agreement_version -> Integer,
+        published_by -> Text,
+        published_at -> Timestamp,
+    }
+}

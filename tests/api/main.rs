@@ -11,4 +11,5 @@ mod ingest;
 mod migrations;
 mod plans;
 mod quota;
+mod reports;
 mod service;

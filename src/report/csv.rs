@@ -1,0 +1,52 @@
+//! The report as CSV: each table as a title row, a header row and its rows. Dutch: semicolons and a decimal comma, as Dutch Excel reads it; English:
+//! commas and a decimal point.
+
+use rust_decimal::Decimal;
+
+use super::labels::Lang;
+use super::tables::{Cell, Table};
+
+fn decimal(value: Decimal, lang: Lang) -> String {
+    let text = value.normalize().to_string();
+    if lang == Lang::Nl {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+pub fn cell_text(cell: &Cell, lang: Lang) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Count(Some(n)) => n.to_string(),
+        Cell::Count(None) => "<5".into(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Share(Some(s)) | Cell::Number(s) => decimal(*s, lang),
+        Cell::Share(None) => String::new(),
+        Cell::Euro(e) => decimal(e.round_dp(2), lang),
+    }
+}
+
+/// Renders the tables as one CSV document (UTF-8 with BOM, so Excel reads the accents).
+pub fn render(tables: &[Table], lang: Lang) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(if lang == Lang::Nl { b';' } else { b',' })
+        .flexible(true)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for table in tables {
+        writer.write_record([table.title.as_str()])?;
+        writer.write_record(&table.headers)?;
+        if table.rows.is_empty() {
+            if let Some(note) = &table.empty_note {
+                writer.write_record([note.as_str()])?;
+            }
+        }
+        for row in &table.rows {
+            writer.write_record(row.iter().map(|c| cell_text(c, lang)))?;
+        }
+    }
+    writer.flush()?;
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}

@@ -1,0 +1,229 @@
+//! Labels of the report in Dutch (default) and English.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn parse(text: Option<&str>) -> Option<Lang> {
+        match text {
+            None | Some("nl") => Some(Lang::Nl),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, Dutch, English)
+const LABELS: &[(&str, &str, &str)] = &[
+    (
+        "title",
+        "Halfjaarrapportage woonruimteverdeling",
+        "Half-year allocation report",
+    ),
+    ("municipality", "Gemeente", "Municipality"),
+    ("period", "Periode", "Period"),
+    ("agreement", "Afspraken", "Agreement"),
+    (
+        "section_quota",
+        "1. Quota per partij",
+        "1. Quotas per party",
+    ),
+    ("section_quota_half", "Halfjaar", "Half year"),
+    (
+        "section_quota_ytd",
+        "Jaar tot en met dit halfjaar",
+        "Year to date",
+    ),
+    ("section_trend", "2. Verloop per maand", "2. Month by month"),
+    (
+        "section_breakdowns",
+        "3. Verhuringen naar huurklasse, route, urgentie en huishoudgrootte",
+        "3. Lettings by rent class, route, urgency and household size",
+    ),
+    (
+        "section_status_holders",
+        "4. Taakstelling statushouders",
+        "4. Status-holder task",
+    ),
+    (
+        "section_plan",
+        "5. Woonruimteverdelingslijst: plan en realisatie",
+        "5. Allocation plan against realisation",
+    ),
+    (
+        "section_alerts",
+        "6. Signalen in dit halfjaar",
+        "6. Alerts during the half year",
+    ),
+    (
+        "section_completeness",
+        "7. Volledigheid van de aanlevering",
+        "7. Completeness of the data",
+    ),
+    ("section_footer", "8. Verantwoording", "8. Sources"),
+    ("scope", "Partij", "Scope"),
+    ("total", "Gemeente totaal", "Municipality total"),
+    ("metric", "Indicator", "Metric"),
+    ("count", "Aantal", "Count"),
+    ("denominator", "Noemer", "Denominator"),
+    ("share", "Aandeel", "Share"),
+    ("limit", "Norm", "Limit"),
+    ("bound", "Grens", "Bound"),
+    ("state", "Status", "State"),
+    ("lettings", "Verhuringen", "Lettings"),
+    ("excluded", "Uitgezonderd", "Excluded"),
+    ("non_social", "Niet-sociaal", "Non-social"),
+    ("month", "Maand", "Month"),
+    ("category", "Categorie", "Category"),
+    ("rent_class", "Huurklasse", "Rent class"),
+    ("route", "Route", "Route"),
+    ("urgency", "Urgentie", "Urgency"),
+    ("household_size", "Huishoudgrootte", "Household size"),
+    ("target", "Taakstelling", "Target"),
+    ("carry_over", "Doorgeschoven", "Carried over"),
+    (
+        "corrected_target",
+        "Gecorrigeerde taakstelling",
+        "Corrected target",
+    ),
+    (
+        "housed_from_lettings",
+        "Gehuisvest via verhuringen",
+        "Housed through lettings",
+    ),
+    ("housed_by_hand", "Gehuisvest overig", "Housed otherwise"),
+    ("housed", "Gehuisvest totaal", "Housed"),
+    ("balance", "Saldo", "Balance"),
+    ("planned", "Gepland", "Planned"),
+    (
+        "expected_to_date",
+        "Verwacht naar rato",
+        "Expected pro rata",
+    ),
+    ("realised", "Gerealiseerd", "Realised"),
+    ("difference", "Verschil", "Difference"),
+    (
+        "expected_available",
+        "Verwacht vrijkomend",
+        "Expected available",
+    ),
+    ("version", "Versie", "Version"),
+    ("at", "Moment", "At"),
+    ("change", "Wijziging", "Change"),
+    ("level", "Niveau", "Level"),
+    ("year", "Jaar", "Year"),
+    ("corporation", "Corporatie", "Corporation"),
+    ("norms_year", "Normen jaar", "Norms of"),
+    ("source", "Bron", "Source"),
+    ("read_at", "Gegevens gelezen op", "Data read at"),
+    (
+        "quality_discount_limit",
+        "Kwaliteitskortingsgrens",
+        "Quality discount limit",
+    ),
+    ("rent_cap_low", "1e aftoppingsgrens", "Low rent cap"),
+    ("rent_cap_high", "2e aftoppingsgrens", "High rent cap"),
+    ("social_rent_limit", "Huurgrens DAEB", "Social rent limit"),
+    (
+        "no_plan",
+        "Geen woonruimteverdelingslijst vastgesteld voor dit jaar.",
+        "No allocation plan set for this year.",
+    ),
+    ("no_task", "Geen taakstelling vastgesteld.", "No task set."),
+    (
+        "no_alerts",
+        "Geen signalen in dit halfjaar.",
+        "No alerts during this half year.",
+    ),
+    (
+        "small_cells",
+        "Aantallen onder 5 huishoudens staan als <5.",
+        "Counts below 5 households are shown as <5.",
+    ),
+    ("published", "Vastgesteld", "Published"),
+    // metrics
+    ("urgent_share", "Aandeel urgenten", "Urgent share"),
+    (
+        "rent_cap_share",
+        "Aandeel tot aftoppingsgrens",
+        "Rent-cap share",
+    ),
+    (
+        "income_exemption_share",
+        "Vrije toewijzingsruimte",
+        "Income exemption share",
+    ),
+    ("passend_share", "Passend toewijzen", "Passend toewijzen"),
+    // states and bounds
+    ("ok", "in orde", "ok"),
+    ("warning", "waarschuwing", "warning"),
+    ("breach", "overschreden", "breach"),
+    (
+        "insufficient_data",
+        "te weinig verhuringen",
+        "insufficient data",
+    ),
+    ("no_limit", "geen norm", "no limit"),
+    ("max", "max.", "max"),
+    ("min", "min.", "min"),
+    ("opened", "geopend", "opened"),
+    ("level_changed", "niveau gewijzigd", "level changed"),
+    ("resolved", "opgelost", "resolved"),
+    // rent classes
+    (
+        "up_to_quality_discount_limit",
+        "tot kwaliteitskortingsgrens",
+        "up to quality discount limit",
+    ),
+    (
+        "up_to_rent_cap_low",
+        "tot 1e aftoppingsgrens",
+        "up to low rent cap",
+    ),
+    (
+        "up_to_rent_cap_high",
+        "tot 2e aftoppingsgrens",
+        "up to high rent cap",
+    ),
+    (
+        "up_to_social_rent_limit",
+        "tot huurgrens DAEB",
+        "up to social rent limit",
+    ),
+    // routes and categories
+    ("regular", "regulier", "regular"),
+    ("local_priority", "lokaal maatwerk", "local priority"),
+    ("direct", "directe bemiddeling", "direct allocation"),
+    ("swap", "woningruil", "home swap"),
+    ("internal", "interne verhuizing", "internal move"),
+    ("other", "overig", "other"),
+    ("none", "geen urgentie", "no urgency"),
+    ("medical", "medisch", "medical"),
+    ("social", "sociaal", "social"),
+    ("homeless_family", "dakloze gezinnen", "homeless families"),
+    ("shelter_outflow", "uitstroom opvang", "shelter outflow"),
+    ("informal_care", "mantelzorg", "informal care"),
+    ("financial", "financieel", "financial"),
+    ("restructuring", "herstructurering", "restructuring"),
+    ("status_holder", "statushouders", "status holders"),
+];
+
+/// The label for a key; the key itself when there is none (a corporation id, an agreement's
+/// own urgency category).
+pub fn label(key: &str, lang: Lang) -> &str {
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, nl, en)| if lang == Lang::Nl { *nl } else { *en })
+        .unwrap_or(key)
+}
