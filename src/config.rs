@@ -38,6 +38,14 @@ pub struct Settings {
     pub max_batch_records: usize,
     pub pool_size: u32,
     pub shutdown_timeout_seconds: u64,
+    /// How often the webhook worker looks for due deliveries (milliseconds).
+    pub webhook_poll_ms: u64,
+    /// First retry delay of a failed delivery (milliseconds); doubles per attempt.
+    pub webhook_retry_base_ms: u64,
+    /// Longest retry delay (seconds).
+    pub webhook_retry_max_seconds: u64,
+    /// Time-out of one delivery attempt (seconds).
+    pub webhook_timeout_seconds: u64,
     /// HTTP worker threads; one per core when not set.
     #[serde(default)]
     pub workers: Option<usize>,
@@ -54,6 +62,16 @@ pub fn config_dir() -> PathBuf {
 }
 
 impl Settings {
+    pub fn delivery(&self) -> crate::webhooks::DeliverySettings {
+        use std::time::Duration;
+        crate::webhooks::DeliverySettings {
+            poll_interval: Duration::from_millis(self.webhook_poll_ms.max(10)),
+            retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
+            retry_max: Duration::from_secs(self.webhook_retry_max_seconds.max(1)),
+            timeout: Duration::from_secs(self.webhook_timeout_seconds.max(1)),
+        }
+    }
+
     /// Reads the layered settings.
     pub fn load() -> anyhow::Result<Self> {
         let dir = config_dir();

@@ -1,5 +1,6 @@
-//! Every change to letting records as one transaction: write the lettings, then re-evaluate
-//! the alerts of each municipality-year the change touched. Either all of it is committed or
+//! Every change to letting records as one transaction: write the lettings, re-evaluate the
+//! alerts of each municipality-year the change touched, and queue the alert changes for the
+//! webhooks. Either all of it is committed or
 //! none of it.
 
 use chrono::NaiveDateTime;
@@ -9,6 +10,7 @@ use crate::alerts::{evaluate_touched, AlertChange};
 use crate::config::ReferenceData;
 use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
 use crate::db::DbConnection;
+use crate::webhooks;
 
 /// Stores a validated batch for a corporation and updates the alerts.
 pub fn store_batch(
@@ -21,6 +23,7 @@ pub fn store_batch(
     conn.transaction(|conn| {
         let write = lettings::write_batch(conn, corporation, batch, now)?;
         let changes = evaluate_touched(conn, reference, &write.touched, now)?;
+        webhooks::enqueue(conn, &changes, now)?;
         Ok((write.counts, changes))
     })
 }
@@ -46,6 +49,7 @@ pub fn withdraw(
             }
             _ => Vec::new(),
         };
+        webhooks::enqueue(conn, &changes, now)?;
         Ok((outcome, changes))
     })
 }

@@ -21,6 +21,7 @@ pub mod plans;
 pub mod quota;
 pub mod report;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ use db::Pool;
 pub struct Application {
     port: u16,
     server: Server,
+    pool: Pool,
+    delivery: webhooks::DeliverySettings,
 }
 
 impl Application {
@@ -50,6 +53,8 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
+        let delivery = settings.delivery();
+        let worker_pool = pool.clone();
         let state = web::Data::new(AppState {
             pool,
             reference,
@@ -104,16 +109,30 @@ impl Application {
             None => server,
         };
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            pool: worker_pool,
+            delivery,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Runs until stopped; on SIGTERM or SIGINT requests in flight are finished first.
+    /// Runs until stopped, with the webhook delivery worker beside it; on SIGTERM or SIGINT
+    /// requests in flight are finished first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = actix_web::rt::spawn(self.delivery_worker());
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+
+    /// The webhook delivery worker of this instance (runs until dropped).
+    pub fn delivery_worker(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        webhooks::run_worker(self.pool.clone(), self.delivery)
     }
 
     pub fn into_server(self) -> Server {

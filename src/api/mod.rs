@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod plans;
 pub mod quota;
 pub mod reports;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -59,5 +60,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(plans::put_plan)
         .service(plans::get_plan)
         .service(reports::publish_report)
-        .service(reports::get_report);
+        .service(reports::get_report)
+        .service(webhooks::post_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::list_deliveries)
+        .service(webhooks::delete_webhook);
 }

@@ -4,7 +4,7 @@ use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{alerts, error, health, lettings, plans, quota, reports};
+use super::{alerts, error, health, lettings, plans, quota, reports, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,10 @@ use super::{alerts, error, health, lettings, plans, quota, reports};
         plans::get_plan,
         reports::get_report,
         reports::publish_report,
+        webhooks::post_webhook,
+        webhooks::list_webhooks,
+        webhooks::list_deliveries,
+        webhooks::delete_webhook,
     ),
     components(schemas(
         error::ErrorBody,

@@ -11,6 +11,7 @@ pub mod plans;
 pub mod quota;
 pub mod report;
 pub mod schema;
+pub mod webhooks;
 
 use std::path::Path;
 use std::time::Duration;

@@ -140,6 +140,8 @@ pub fn with_database(server_url: &str, name: &str) -> String {
 
 pub struct TestApp {
     pub backend: Backend,
+    server: actix_web::dev::ServerHandle,
+    worker: tokio::task::JoinHandle<()>,
     pub address: String,
     pub pool: Pool,
     pub client: reqwest::Client,
@@ -156,6 +158,21 @@ impl TestApp {
 
     pub async fn spawn_if_available(backend: Backend) -> Option<Self> {
         Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Stops this instance (server and delivery worker) and starts a new one on the same
+    /// database, as a restart of the service would.
+    pub async fn restart(mut self) -> Self {
+        self.server.stop(true).await;
+        self.worker.abort();
+        let database = std::mem::replace(
+            &mut self._database,
+            TestDatabase {
+                url: String::new(),
+                cleanup: Cleanup::None,
+            },
+        );
+        Self::spawn_on(self.backend, database, |_| {}).await
     }
 
     /// A second service instance on the same database (no cleanup of its own).
@@ -182,6 +199,9 @@ impl TestApp {
         settings.workers = Some(2);
         settings.pool_size = 4;
         settings.shutdown_timeout_seconds = 1;
+        settings.webhook_poll_ms = 50;
+        settings.webhook_retry_base_ms = 100;
+        settings.webhook_retry_max_seconds = 1;
         adjust(&mut settings);
         let url = database.url.clone();
         let pool = tokio::task::spawn_blocking(move || db::connect_pool(&url, 4))
@@ -195,9 +215,14 @@ impl TestApp {
         let app = Application::build(&settings, pool.clone(), reference, listener)
             .expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.into_server());
+        let worker = tokio::spawn(app.delivery_worker());
+        let server = app.into_server();
+        let handle = server.handle();
+        tokio::spawn(server);
         Self {
             backend,
+            server: handle,
+            worker,
             address,
             pool,
             client: reqwest::Client::new(),
@@ -289,6 +314,14 @@ impl TestApp {
             .await
             .expect("request sent");
         expect_json(response, StatusCode::OK).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the delivery worker before the database goes: a worker waiting for a connection
+        // to a dropped database would hold the test's runtime for the pool's time-out.
+        self.worker.abort();
     }
 }
 

@@ -13,3 +13,4 @@ mod plans;
 mod quota;
 mod reports;
 mod service;
+mod webhooks;

@@ -1,0 +1,201 @@
+//! Webhook subscriptions and the delivery outbox.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{webhook_deliveries, webhooks};
+use super::DbConnection;
+use crate::on_backend;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub municipality: String,
+    pub owner: String,
+    pub url: String,
+    pub secret: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub alert_id: i64,
+    pub event: String,
+    pub payload: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_webhook(
+    conn: &mut DbConnection,
+    municipality: &str,
+    owner: &str,
+    url: &str,
+    secret: &str,
+    now: NaiveDateTime,
+) -> QueryResult<WebhookRow> {
+    on_backend!(conn, c => diesel::insert_into(webhooks::table)
+        .values((
+            webhooks::municipality.eq(municipality),
+            webhooks::owner.eq(owner),
+            webhooks::url.eq(url),
+            webhooks::secret.eq(secret),
+            webhooks::active.eq(true),
+            webhooks::created_at.eq(now),
+        ))
+        .returning(WebhookRow::as_returning())
+        .get_result(c))
+}
+
+pub fn webhooks_of(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec<WebhookRow>> {
+    webhooks::table
+        .filter(webhooks::municipality.eq(municipality))
+        .order(webhooks::id)
+        .select(WebhookRow::as_select())
+        .load(conn)
+}
+
+pub fn find_webhook(conn: &mut DbConnection, id: i64) -> QueryResult<Option<WebhookRow>> {
+    webhooks::table
+        .find(id)
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn deactivate(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(webhooks::table.find(id))
+        .set(webhooks::active.eq(false))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Queues a delivery (call in the transaction of the alert change).
+pub fn enqueue(
+    conn: &mut DbConnection,
+    webhook_id: i64,
+    alert_id: i64,
+    event: &str,
+    payload: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::webhook_id.eq(webhook_id),
+            webhook_deliveries::alert_id.eq(alert_id),
+            webhook_deliveries::event.eq(event),
+            webhook_deliveries::payload.eq(payload),
+            webhook_deliveries::state.eq("pending"),
+            webhook_deliveries::attempts.eq(0),
+            webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The next delivery of each webhook, when it is due and not held by another instance. Each
+/// webhook gets its changes in order: a later delivery waits until the earlier one is through.
+pub fn due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    let pending: Vec<DeliveryRow> = webhook_deliveries::table
+        .filter(webhook_deliveries::state.eq("pending"))
+        .order(webhook_deliveries::id)
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)?;
+    let mut seen = std::collections::BTreeSet::new();
+    Ok(pending
+        .into_iter()
+        .filter(|d| seen.insert(d.webhook_id))
+        .filter(|d| d.next_attempt_at <= now && d.claimed_until.is_none_or(|until| until < now))
+        .collect())
+}
+
+/// Claims a delivery for this instance until `until`; `false` when another instance was first.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::state.eq("pending"))
+            .filter(
+                webhook_deliveries::claimed_until
+                    .is_null()
+                    .or(webhook_deliveries::claimed_until.lt(now)),
+            ),
+    )
+    .set(webhook_deliveries::claimed_until.eq(until))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+pub fn mark_delivered(
+    conn: &mut DbConnection,
+    id: i64,
+    status: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::state.eq("delivered"),
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            webhook_deliveries::last_status.eq(Some(status)),
+            webhook_deliveries::last_error.eq(None::<String>),
+            webhook_deliveries::delivered_at.eq(Some(now)),
+            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    status: Option<i32>,
+    error: &str,
+    next_attempt_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            webhook_deliveries::last_status.eq(status),
+            webhook_deliveries::last_error.eq(Some(error)),
+            webhook_deliveries::next_attempt_at.eq(next_attempt_at),
+            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A webhook's deliveries, newest first.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    webhook_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .order(webhook_deliveries::id.desc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)
+}
