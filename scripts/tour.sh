@@ -56,6 +56,13 @@ status_other=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer 
 status_bad=$(curl -s -o "$work/bad.json" -w '%{http_code}' -H "Authorization: Bearer $QM_DWB" -H 'Content-Type: application/json' \
   -d '[{"reference": "X-1", "municipality": "GM0629", "contract_start": "2023-01-01", "rent": 0, "household_size": 2, "household_income": 1}]' "$BASE/api/v1/lettings")
 
+# 6. alerts; 7. the report as HTML (municipality) and XLSX (tenant association); 8. task and plan
+curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/alerts?state=all" > "$work/alerts.json"
+curl -fsS -H "Authorization: Bearer $QM_GM0629" -o "$work/rapportage.html" "$BASE/api/v1/municipalities/GM0629/reports/2026-H1?format=html"
+curl -fsS -H "Authorization: Bearer $QM_HV_ROZENSTEIN" -o "$work/rapportage.xlsx" "$BASE/api/v1/municipalities/GM0629/reports/2026-H1?format=xlsx"
+curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/status-holders" > "$work/status-holders.json"
+curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/allocation-plans/2026" > "$work/plan.json"
+
 python3 - "$work" "$status_other" "$status_bad" <<'PY'
 import json, sys
 work, status_other, status_bad = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -80,5 +87,15 @@ assert str(letting["rent"]) == "712.5" and letting["classification"]["passend_co
 assert status_other == "404", status_other
 bad = json.load(open(f"{work}/bad.json"))
 assert status_bad == "422" and {p["field"] for p in bad["problems"]} == {"contract_start", "rent"}, bad
+alerts = json.load(open(f"{work}/alerts.json"))["alerts"]
+assert alerts and all(a["history"] for a in alerts), "the demo raises alerts"
+html = open(f"{work}/rapportage.html", encoding="utf-8").read()
+assert html.startswith("<!DOCTYPE html>") and "Halfjaarrapportage" in html and html.count("<svg") == 4
+assert open(f"{work}/rapportage.xlsx", "rb").read(2) == b"PK", "the XLSX is a zip"
+holders = json.load(open(f"{work}/status-holders.json"))
+assert any(h["target_set"] for h in holders["half_years"]), holders
+plan = json.load(open(f"{work}/plan.json"))
+assert plan["lines"] and plan["version"] >= 1, plan
+print(f"alerts: {len(alerts)}, report html {len(html)} bytes, status holders {[(h['half_year'], h['housed'], h['balance']) for h in holders['half_years']]}")
 print("tour ok")
 PY
