@@ -161,6 +161,19 @@ on_both_backends! {
             assert_eq!(a.status(), StatusCode::OK);
             assert_eq!(b.status(), StatusCode::OK);
         }
+        // Conflicting batches: both instances post the same references of one corporation at
+        // once, with different rents. Both succeed, one after the other; nothing is duplicated.
+        let clash = |rent: u32| -> Value {
+            json!((0..10).map(|i| letting_with(&format!("CLASH-{i}"), json!({"rent": rent, "urgency": "medical"}))).collect::<Vec<_>>())
+        };
+        let (x, y) = (clash(600), clash(610));
+        let (a, b) = tokio::join!(app.post_json(&t.dwb, &x), second.post_json(&t.dwb, &y));
+        let (a, b) = (expect_json(a, StatusCode::OK).await, expect_json(b, StatusCode::OK).await);
+        assert_eq!(a["created"].as_u64().unwrap() + b["created"].as_u64().unwrap(), 10);
+        assert_eq!(a["updated"].as_u64().unwrap() + b["updated"].as_u64().unwrap(), 10);
+        let one = expect_json(app.get(&t.dwb, "/api/v1/lettings/CLASH-0?history=true").send().await.unwrap(), StatusCode::OK).await;
+        assert_eq!(one["history"].as_array().unwrap().len(), 2);
+
         let open = alerts(&app, &t.municipality, "").await;
         for corporation in [None, Some("dwb"), Some("willibrordus")] {
             assert_eq!(of(&open, "urgent_share", corporation).len(), 1, "{corporation:?}: {open:?}");
