@@ -15,10 +15,11 @@ use std::time::Instant;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::PgConnection;
-use quotamonitor::config::{ReferenceData, Settings};
+use quotamonitor::admin;
+use quotamonitor::config::ReferenceData;
+use quotamonitor::db::lettings::PlainInsert;
 use quotamonitor::db::{self, lettings};
 use quotamonitor::ingest::{self, BatchContext};
-use quotamonitor::{admin, Application};
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -142,9 +143,16 @@ fn new_database(backend: &str, server: &str, label: &str) -> Database {
     }
 }
 
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
+struct Figures {
+    api: f64,
+    api_peak_rss_mib: f64,
+    multi_row: f64,
+    copy: Option<f64>,
+}
+
+fn vm_hwm_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
         .and_then(|l| l.split_whitespace().nth(1))
@@ -159,10 +167,11 @@ async fn run(
     n: usize,
     body: &str,
     reference: Arc<ReferenceData>,
-) -> (f64, f64) {
-    // Through the API: a fresh database, the real server, one request.
+) -> Figures {
+    // Through the API: a fresh database and the real `quotamonitor serve` in its own process,
+    // so its peak memory is its own.
     let api_db = new_database(backend, server, "api");
-    let pool = db::connect_pool(&api_db.url, 4).unwrap();
+    let pool = db::connect_pool(&api_db.url, 2).unwrap();
     {
         let mut c = pool.get().unwrap();
         admin::add_organisation(
@@ -175,17 +184,36 @@ async fn run(
         .unwrap();
     }
     let token = admin::create_token(&mut pool.get().unwrap(), "bench").unwrap();
-    let mut settings = Settings::built_in(&api_db.url).unwrap();
-    settings.workers = Some(2);
-    settings.max_batch_records = n.max(100_000);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let app = Application::build(&settings, pool.clone(), reference.clone(), listener).unwrap();
-    let url = format!("http://127.0.0.1:{}/api/v1/lettings", app.port());
-    let server_handle = tokio::spawn(app.into_server());
+    drop(pool);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quotamonitor"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("QUOTAMONITOR_DATABASE_URL", &api_db.url)
+        .env("QUOTAMONITOR_MAX_BATCH_RECORDS", n.max(100_000).to_string())
+        .env("QUOTAMONITOR_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let started = Instant::now();
     let response = client
-        .post(&url)
+        .post(format!("{base}/api/v1/lettings"))
         .bearer_auth(&token)
         .header("Content-Type", "application/json")
         .body(body.to_string())
@@ -200,20 +228,11 @@ async fn run(
         "ingest failed: {status} {}",
         &text[..text.len().min(500)]
     );
-    server_handle.abort();
+    let api_peak_rss_mib = vm_hwm_mib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
 
-    // The ceiling: the same rows, already validated, multi-row inserted into a fresh database.
-    let raw_db = new_database(backend, server, "raw");
-    let raw_pool = db::connect_pool(&raw_db.url, 1).unwrap();
-    let mut c = raw_pool.get().unwrap();
-    admin::add_organisation(
-        &mut c,
-        "bench",
-        "corporation",
-        "Bench corporation",
-        &["GM0629".into()],
-    )
-    .unwrap();
+    // The ceilings: the same rows, already validated, into a fresh database of the same kind.
     let records =
         ingest::parse_json(body.as_bytes()).unwrap_or_else(|_| panic!("bench body parses"));
     let registered = ["GM0629".to_string()].into();
@@ -225,12 +244,34 @@ async fn run(
     };
     let prepared = ingest::validate_batch(&records, &ctx)
         .unwrap_or_else(|p| panic!("bench rows valid: {:?}", &p[..1]));
-    let started = Instant::now();
-    let inserted =
-        lettings::insert_plain(&mut c, "bench", &prepared, Utc::now().naive_utc()).unwrap();
-    let raw_seconds = started.elapsed().as_secs_f64();
-    assert_eq!(inserted, n);
-    (n as f64 / api_seconds, n as f64 / raw_seconds)
+    let ceiling = |label: &str, method: PlainInsert| -> f64 {
+        let raw_db = new_database(backend, server, label);
+        let raw_pool = db::connect_pool(&raw_db.url, 1).unwrap();
+        let mut c = raw_pool.get().unwrap();
+        admin::add_organisation(
+            &mut c,
+            "bench",
+            "corporation",
+            "Bench corporation",
+            &["GM0629".into()],
+        )
+        .unwrap();
+        let started = Instant::now();
+        let inserted =
+            lettings::insert_plain(&mut c, "bench", &prepared, Utc::now().naive_utc(), method)
+                .unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        assert_eq!(inserted, n);
+        n as f64 / seconds
+    };
+    let multi_row = ceiling("multirow", PlainInsert::MultiRow);
+    let copy = (backend == "postgres").then(|| ceiling("copy", PlainInsert::Copy));
+    Figures {
+        api: n as f64 / api_seconds,
+        api_peak_rss_mib,
+        multi_row,
+        copy,
+    }
 }
 
 fn main() {
@@ -257,28 +298,39 @@ fn main() {
             .unwrap_or(1)
     );
     println!(
-        "{:<10} {:>18} {:>22} {:>10}",
-        "backend", "API lettings/s", "raw insert rows/s", "API/raw"
+        "{:<9} {:>15} {:>17} {:>14} {:>12} {:>9} {:>16}",
+        "backend",
+        "API lettings/s",
+        "multi-row rows/s",
+        "API/multi-row",
+        "COPY rows/s",
+        "API/COPY",
+        "server peak RSS"
     );
     for backend in ["sqlite", "postgres"] {
         if backend == "postgres" && !postgres_reachable {
-            println!("{backend:<10} skipped: PostgreSQL does not answer");
+            println!("{backend:<9} skipped: PostgreSQL does not answer");
             continue;
         }
-        let (api, raw) = runtime.block_on(run(
+        let f = runtime.block_on(run(
             backend,
             &server,
             args.lettings,
             &body,
             reference.clone(),
         ));
+        let (copy, versus_copy) = match f.copy {
+            Some(c) => (format!("{c:.0}"), format!("{:.0}%", 100.0 * f.api / c)),
+            None => ("-".into(), "-".into()),
+        };
         println!(
-            "{backend:<10} {api:>18.0} {raw:>22.0} {:>9.0}%",
-            100.0 * api / raw
+            "{backend:<9} {:>15.0} {:>17.0} {:>13.0}% {:>12} {:>9} {:>12.0} MiB",
+            f.api,
+            f.multi_row,
+            100.0 * f.api / f.multi_row,
+            copy,
+            versus_copy,
+            f.api_peak_rss_mib
         );
     }
-    println!(
-        "peak resident memory of the whole benchmark process: {:.0} MiB",
-        peak_rss_mib()
-    );
 }
