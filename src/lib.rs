@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod generate;
 pub mod ingest;
 pub mod letting_changes;
 pub mod plans;

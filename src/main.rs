@@ -52,6 +52,22 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write a synthetic national-scale data set for measurements (see docs/performance.md).
+    Generate {
+        #[arg(long, default_value_t = 340)]
+        municipalities: usize,
+        #[arg(long, default_value_t = 280)]
+        corporations: usize,
+        #[arg(long, default_value_t = 2024)]
+        from: i32,
+        #[arg(long, default_value_t = 2026)]
+        to: i32,
+        /// Lettings per year over all municipalities.
+        #[arg(long, default_value_t = 1_000_000)]
+        per_year: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -122,6 +138,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let conn = || pool.get().context("taking a database connection");
     match cli.command {
         Command::Serve { bind, demo } => serve(settings, pool.clone(), bind, demo),
+        Command::Generate {
+            municipalities,
+            corporations,
+            from,
+            to,
+            per_year,
+            seed,
+        } => {
+            let reference = ReferenceData::load(settings.config_dir.as_deref())?;
+            let started = std::time::Instant::now();
+            let shape = quotamonitor::generate::Shape {
+                municipalities,
+                corporations,
+                from_year: from,
+                to_year: to,
+                per_year,
+                seed,
+            };
+            let mut last = 0;
+            let written =
+                quotamonitor::generate::generate(&mut *conn()?, &reference, shape, |n| {
+                    if n >= last + 250_000 {
+                        last = n;
+                        eprintln!(
+                            "{n} lettings written ({:.0} s)",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                })?;
+            println!(
+                "{written} lettings written in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Migrate => {
             eprintln!("migrations applied");
             Ok(())
