@@ -21,14 +21,28 @@ async fn aggregate(pool: web::Data<Pool>, query: web::Query<Query>) -> HttpRespo
     let pool = pool.clone();
     let result = web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        count_groups(&mut conn, &query.municipality, query.from, query.to).map_err(|e| e.to_string())
+        count_groups(&mut conn, &query.municipality, query.from, query.to)
+            .map_err(|e| e.to_string())
     })
     .await;
     match result {
         Ok(Ok(rows)) => {
             let body: Vec<_> = rows
                 .iter()
-                .map(|g| (&g.corporation, g.contract_month, g.is_social, g.is_counted, &g.urgency, g.within_rent_cap, g.income_above_limit, g.in_passend_denominator, g.passend_compliant, g.lettings))
+                .map(|g| {
+                    (
+                        &g.corporation,
+                        g.contract_month,
+                        g.is_social,
+                        g.is_counted,
+                        &g.urgency,
+                        g.within_rent_cap,
+                        g.income_above_limit,
+                        g.in_passend_denominator,
+                        g.passend_compliant,
+                        g.lettings,
+                    )
+                })
                 .collect();
             HttpResponse::Ok().json(body)
         }
@@ -38,15 +52,25 @@ async fn aggregate(pool: web::Data<Pool>, query: web::Query<Query>) -> HttpRespo
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let bind = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8181".into());
-    let url = std::env::var("QUOTAMONITOR_DATABASE_URL").unwrap_or_else(|_| "sqlite://data/quotamonitor.db".into());
+    let bind = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8181".into());
+    let url = std::env::var("QUOTAMONITOR_DATABASE_URL")
+        .unwrap_or_else(|_| "sqlite://data/quotamonitor.db".into());
     let pool = db::connect_pool(&url, 8).map_err(std::io::Error::other)?;
     let data = web::Data::new(pool);
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .route("/aggregate", web::get().to(aggregate))
-            .route("/static", web::get().to(|| async { HttpResponse::Ok().content_type("application/json").body(r#"{"status":"ok","scopes":[]}"#) }))
+            .route(
+                "/static",
+                web::get().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(r#"{"status":"ok","scopes":[]}"#)
+                }),
+            )
     })
     .bind(bind)?
     .run()

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::admin::{self, AdminError};
 use crate::config::ReferenceData;
-use crate::db::lettings::{insert_plain, PlainInsert, PreparedLetting};
+use crate::db::lettings::{count_plain_inserts, insert_plain, PlainInsert, PreparedLetting};
 use crate::db::DbConnection;
 use crate::domain::letting::{LettingInput, Route};
 use crate::ingest::prepare;
@@ -54,14 +54,14 @@ pub fn generate(
     // Municipality i is served by corporation i % c, and some by a second one.
     let mut served: Vec<Vec<usize>> = vec![Vec::new(); c];
     let mut serving: Vec<Vec<usize>> = vec![Vec::new(); m];
-    for i in 0..m {
+    for (i, own) in serving.iter_mut().enumerate() {
         let mut corps = BTreeSet::from([i % c]);
         if rng.random_range(0..3) == 0 {
             corps.insert((i * 7 + 3) % c);
         }
         for j in corps {
             served[j].push(i);
-            serving[i].push(j);
+            own.push(j);
         }
     }
     for i in 0..m {
@@ -187,6 +187,7 @@ pub fn generate(
                         Utc::now().naive_utc(),
                         PlainInsert::Copy,
                     )?;
+                    count_plain_inserts(conn, &corporation_id(corps[k]), chunk)?;
                 }
             }
             progress(written);

@@ -63,11 +63,9 @@ pub fn recompute_alerts(
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<AlertChange>> {
     conn.transaction(|conn| {
-        evaluate_touched(
-            conn,
-            reference,
-            &[(municipality.to_string(), year)].into(),
-            now,
-        )
+        let touched = [(municipality.to_string(), year)].into();
+        let changes = evaluate_touched(conn, reference, &touched, now)?;
+        webhooks::enqueue(conn, &changes, now)?;
+        Ok(changes)
     })
 }

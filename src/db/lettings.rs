@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::month_counts::Deltas;
 use super::schema::{letting_versions, lettings};
 use super::{BindLimit, DbConnection};
 use crate::on_backend;
@@ -233,17 +234,17 @@ pub fn write_batch(
     now: NaiveDateTime,
 ) -> QueryResult<BatchWrite> {
     super::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
-    let mut existing: HashMap<String, (i64, i32, bool, LettingData)> =
+    let mut existing: HashMap<String, (i64, i32, bool, LettingData, ClassificationRow)> =
         HashMap::with_capacity(batch.len());
     let references: Vec<&str> = batch.iter().map(|l| l.reference.as_str()).collect();
     for chunk in references.chunks(LOOKUP_CHUNK) {
-        let rows: Vec<(i64, String, i32, bool, LettingData)> = on_backend!(conn, c => lettings::table
+        let rows: Vec<(i64, String, i32, bool, LettingData, ClassificationRow)> = on_backend!(conn, c => lettings::table
             .filter(lettings::corporation.eq(corporation))
             .filter(lettings::reference.eq_any(chunk))
-            .select((lettings::id, lettings::reference, lettings::version, lettings::withdrawn, LettingData::as_select()))
+            .select((lettings::id, lettings::reference, lettings::version, lettings::withdrawn, LettingData::as_select(), ClassificationRow::as_select()))
             .load(c)?);
-        for (id, reference, version, withdrawn, data) in rows {
-            existing.insert(reference, (id, version, withdrawn, data));
+        for (id, reference, version, withdrawn, data, class) in rows {
+            existing.insert(reference, (id, version, withdrawn, data, class));
         }
     }
 
@@ -256,6 +257,7 @@ pub fn write_batch(
     };
     let mut new_rows = Vec::new();
     let mut versions = Vec::new();
+    let mut deltas = Deltas::default();
     for letting in batch {
         let touched_now = (
             letting.data.municipality.clone(),
@@ -265,6 +267,7 @@ pub fn write_batch(
             None => {
                 write.counts.created += 1;
                 write.touched.insert(touched_now);
+                deltas.add(corporation, &letting.data, &letting.class, 1);
                 new_rows.push(NewLetting::of(corporation, letting, now));
                 versions.push(NewVersion::of(
                     corporation,
@@ -276,9 +279,15 @@ pub fn write_batch(
                     now,
                 ));
             }
-            Some((_, _, false, stored)) if *stored == letting.data => write.counts.unchanged += 1,
-            Some((id, version, withdrawn, stored)) => {
+            Some((_, _, false, stored, _)) if *stored == letting.data => {
+                write.counts.unchanged += 1
+            }
+            Some((id, version, withdrawn, stored, stored_class)) => {
                 write.counts.updated += 1;
+                if !*withdrawn {
+                    deltas.add(corporation, stored, stored_class, -1);
+                }
+                deltas.add(corporation, &letting.data, &letting.class, 1);
                 write.touched.insert(touched_now);
                 write
                     .touched
@@ -305,6 +314,7 @@ pub fn write_batch(
             }
         }
     }
+    deltas.apply(conn)?;
     match conn {
         // PostgreSQL takes many rows fastest through COPY (binary), within the transaction.
         DbConnection::Postgresql(c) => {
@@ -418,6 +428,9 @@ pub fn withdraw(
         lettings::updated_at.eq(now),
     ))
     .execute(conn)?;
+    let mut deltas = Deltas::default();
+    deltas.add(corporation, &current.data, &current.class, -1);
+    deltas.apply(conn)?;
     let version = NewVersion::of(
         corporation,
         reference,
@@ -479,4 +492,18 @@ pub fn insert_plain(
             }),
         }
     })
+}
+
+/// Counts lettings written with [`insert_plain`] into the per-month aggregate (the data-set
+/// generator writes that way).
+pub fn count_plain_inserts(
+    conn: &mut DbConnection,
+    corporation: &str,
+    batch: &[PreparedLetting],
+) -> QueryResult<()> {
+    let mut deltas = Deltas::default();
+    for l in batch {
+        deltas.add(corporation, &l.data, &l.class, 1);
+    }
+    deltas.apply(conn)
 }

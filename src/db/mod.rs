@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod lettings;
 pub mod locks;
+pub mod month_counts;
 pub mod organisations;
 pub mod plans;
 pub mod quota;

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::schema::lettings;
+use super::schema::{letting_month_counts, lettings};
 use super::DbConnection;
+use crate::domain::period::month_key;
 
 /// Lettings with the same corporation, month and classification.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -23,8 +24,47 @@ pub struct GroupCount {
     pub lettings: i64,
 }
 
-/// Counts the non-withdrawn lettings of a municipality with contract_start in `from..=to`.
+/// Counts the non-withdrawn lettings of a municipality in the months from `from` to `to`
+/// (whole months: periods always are), from the per-month aggregate.
 pub fn count_groups(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<GroupCount>> {
+    use letting_month_counts as m;
+    let rows: Vec<GroupCount> = m::table
+        .filter(m::municipality.eq(municipality))
+        .filter(m::contract_month.ge(month_key(from)))
+        .filter(m::contract_month.le(month_key(to)))
+        .filter(m::lettings.gt(0))
+        .select((
+            m::corporation,
+            m::contract_month,
+            m::is_social,
+            m::is_counted,
+            m::urgency.nullable(),
+            m::within_rent_cap,
+            m::income_above_limit,
+            m::in_passend_denominator,
+            m::passend_compliant,
+            m::lettings,
+        ))
+        .order((m::corporation, m::contract_month))
+        .load(conn)?;
+    // The aggregate keeps "no urgency" as '' so it can be part of its key.
+    Ok(rows
+        .into_iter()
+        .map(|g| GroupCount {
+            urgency: g.urgency.filter(|u| !u.is_empty()),
+            ..g
+        })
+        .collect())
+}
+
+/// The same counts computed from the letting rows themselves: the reference the per-month
+/// aggregate is checked against.
+pub fn count_groups_from_rows(
     conn: &mut DbConnection,
     municipality: &str,
     from: NaiveDate,

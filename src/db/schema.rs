@@ -226,3 +226,19 @@ diesel::table! {
 
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries);
+
+diesel::table! {
+    letting_month_counts (municipality, contract_month, corporation, is_social, is_counted, urgency, within_rent_cap, income_above_limit, in_passend_denominator, passend_compliant) {
+        municipality -> Text,
+        corporation -> Text,
+        contract_month -> Integer,
+        is_social -> Bool,
+        is_counted -> Bool,
+        urgency -> Text,
+        within_rent_cap -> Bool,
+        income_above_limit -> Bool,
+        in_passend_denominator -> Bool,
+        passend_compliant -> Bool,
+        lettings -> BigInt,
+    }
+}

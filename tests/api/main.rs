@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod aggregate;
 mod alerts;
 mod cli;
 mod ingest;
