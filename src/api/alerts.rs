@@ -8,7 +8,6 @@ use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::db::alerts::{self as store, AlertEventRow, AlertRow, StateFilter};
-use crate::domain::letting::is_municipality_code;
 use crate::domain::quota::rounded_share;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -136,13 +135,7 @@ pub async fn get_alerts(
     query: web::Query<AlertsQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code.into_inner();
-    if !is_municipality_code(&code) {
-        return Err(ApiError::not_found(
-            "municipality_not_found",
-            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
-        ));
-    }
+    let code = super::municipality_path(code.into_inner())?;
     caller.require_municipality_reader(&code)?;
     let filter = match query.state.as_deref() {
         None | Some("open") => StateFilter::Open,

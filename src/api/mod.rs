@@ -45,6 +45,18 @@ impl AppState {
     }
 }
 
+/// The `{code}` of a municipality path: a CBS code (`GM` + 4 digits), or 404.
+pub fn municipality_path(code: String) -> Result<String, ApiError> {
+    if crate::domain::letting::is_municipality_code(&code) {
+        Ok(code)
+    } else {
+        Err(ApiError::not_found(
+            "municipality_not_found",
+            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
+        ))
+    }
+}
+
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::health)

@@ -13,23 +13,11 @@ use super::AppState;
 use crate::db::plans::{self as store, TargetRow};
 use crate::db::{locks, DbConnection};
 use crate::domain::allocation_plan::categories;
-use crate::domain::letting::is_municipality_code;
 use crate::domain::period::Period;
 use crate::plans::{
     allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
     PlacementBody, StatusHoldersBody,
 };
-
-fn municipality_code(code: String) -> Result<String, ApiError> {
-    if is_municipality_code(&code) {
-        Ok(code)
-    } else {
-        Err(ApiError::not_found(
-            "municipality_not_found",
-            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
-        ))
-    }
-}
 
 fn parse_half(text: &str) -> Result<Period, ApiError> {
     match text.parse::<Period>() {
@@ -91,7 +79,7 @@ pub async fn put_target(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, half) = path.into_inner();
-    let code = municipality_code(code)?;
+    let code = super::municipality_path(code)?;
     caller.require_municipality_itself(&code)?;
     let half = parse_half(&half)?;
     let request = body.into_inner();
@@ -159,7 +147,7 @@ pub async fn post_placement(
     body: web::Json<PlacementRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = municipality_code(path.into_inner())?;
+    let code = super::municipality_path(path.into_inner())?;
     caller.require_municipality_itself(&code)?;
     let request = body.into_inner();
     let persons = i32::try_from(request.persons)
@@ -232,7 +220,7 @@ pub async fn get_status_holders(
     query: web::Query<StatusHoldersQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = municipality_code(path.into_inner())?;
+    let code = super::municipality_path(path.into_inner())?;
     caller.require_municipality_reader(&code)?;
     let through = query.through.as_deref().map(parse_half).transpose()?;
     let today = Utc::now().date_naive();
@@ -273,7 +261,7 @@ pub async fn put_plan(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, year) = path.into_inner();
-    let code = municipality_code(code)?;
+    let code = super::municipality_path(code)?;
     caller.require_municipality_itself(&code)?;
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::bad_request(
@@ -384,7 +372,7 @@ pub async fn get_plan(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, year) = path.into_inner();
-    let code = municipality_code(code)?;
+    let code = super::municipality_path(code)?;
     caller.require_municipality_reader(&code)?;
     let reference = state.reference.clone();
     let months = months_of_year_completed(year, Utc::now().date_naive());

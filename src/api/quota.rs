@@ -5,7 +5,6 @@ use utoipa::IntoParams;
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::domain::letting::is_municipality_code;
 use crate::domain::period::Period;
 use crate::quota::{quota_status, QuotaBody};
 
@@ -36,13 +35,7 @@ pub async fn get_quota(
     query: web::Query<QuotaQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code.into_inner();
-    if !is_municipality_code(&code) {
-        return Err(ApiError::not_found(
-            "municipality_not_found",
-            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
-        ));
-    }
+    let code = super::municipality_path(code.into_inner())?;
     caller.require_municipality_reader(&code)?;
     let period: Period = match &query.period {
         Some(text) => text

@@ -13,7 +13,6 @@ use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::db::organisations::OrgKind;
 use crate::db::report::{self as store, PublishedReport};
-use crate::domain::letting::is_municipality_code;
 use crate::report::labels::{label, Lang};
 use crate::report::tables::{tables, Cell, Table};
 use crate::report::{self, parse_half, restatements, suppress_small_cells, Report, Restatement};
@@ -51,12 +50,7 @@ fn format_of(text: Option<&str>) -> Result<Format, ApiError> {
 }
 
 fn check_path(code: &str, half: &str) -> Result<crate::domain::period::Period, ApiError> {
-    if !is_municipality_code(code) {
-        return Err(ApiError::not_found(
-            "municipality_not_found",
-            format!("{code:?} is not a CBS municipality code (GM followed by 4 digits)"),
-        ));
-    }
+    super::municipality_path(code.to_string())?;
     parse_half(half).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_half_year",

@@ -10,7 +10,6 @@ use super::error::{ApiError, ErrorBody, Problem};
 use super::AppState;
 use crate::db::organisations::OrgKind;
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
-use crate::domain::letting::is_municipality_code;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -87,17 +86,6 @@ fn body(hook: WebhookRow, deliveries: &[DeliveryRow], secret: bool) -> WebhookBo
     }
 }
 
-fn code_of(code: String) -> Result<String, ApiError> {
-    if is_municipality_code(&code) {
-        Ok(code)
-    } else {
-        Err(ApiError::not_found(
-            "municipality_not_found",
-            format!("{code:?} is not a CBS municipality code"),
-        ))
-    }
-}
-
 /// The municipality sees every webhook on its alerts; another reader only its own.
 fn may_see(caller: &Caller, hook: &WebhookRow) -> bool {
     hook.owner == caller.org().id
@@ -124,7 +112,7 @@ pub async fn post_webhook(
     request: web::Json<WebhookRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code_of(path.into_inner())?;
+    let code = super::municipality_path(path.into_inner())?;
     caller.require_municipality_reader(&code)?;
     let url = request.into_inner().url;
     let parsed = reqwest::Url::parse(&url)
@@ -167,7 +155,7 @@ pub async fn list_webhooks(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code_of(path.into_inner())?;
+    let code = super::municipality_path(path.into_inner())?;
     caller.require_municipality_reader(&code)?;
     let who = caller.clone();
     let list = state
@@ -218,7 +206,7 @@ pub async fn list_deliveries(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, id) = path.into_inner();
-    let code = code_of(code)?;
+    let code = super::municipality_path(code)?;
     caller.require_municipality_reader(&code)?;
     own_hook(&caller, &code, id, &state).await?;
     let list = state
@@ -241,7 +229,7 @@ pub async fn delete_webhook(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, id) = path.into_inner();
-    let code = code_of(code)?;
+    let code = super::municipality_path(code)?;
     caller.require_municipality_reader(&code)?;
     own_hook(&caller, &code, id, &state).await?;
     state

@@ -1,6 +1,10 @@
-//! `letting_month_counts`: the quota aggregate kept per month, changed in the same transaction
-//! as the lettings, so a quota costs the same whatever the history. A test checks it always
-//! equals the count over the rows (`db::quota::count_groups_from_rows`).
+//! The per-month aggregates, changed in the same transaction as the lettings, so reading a
+//! period costs the same whatever the history:
+//! - `letting_month_counts`: by quota classification (quota, alerts, the report's quotas);
+//! - `letting_month_profiles`: by rent class, route, urgency, household size and counted (the
+//!   report's breakdowns, the status-holder task, the allocation plan).
+//!
+//! A test checks both always equal the counts over the letting rows.
 
 use std::collections::HashMap;
 
@@ -9,6 +13,7 @@ use diesel::upsert::excluded;
 
 use super::lettings::{ClassificationRow, LettingData};
 use super::schema::letting_month_counts as mc;
+use super::schema::letting_month_profiles as mp;
 use super::DbConnection;
 use crate::on_backend;
 
@@ -27,10 +32,24 @@ struct Key {
     passend_compliant: bool,
 }
 
-/// Changes to the per-month counts, gathered while lettings are written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
+#[diesel(table_name = mp)]
+struct ProfileKey {
+    municipality: String,
+    corporation: String,
+    contract_month: i32,
+    rent_class: String,
+    route: String,
+    urgency: String,
+    household_size: i32,
+    is_counted: bool,
+}
+
+/// Changes to the per-month aggregates, gathered while lettings are written.
 #[derive(Debug, Default)]
 pub struct Deltas {
     by_key: HashMap<Key, i64>,
+    by_profile: HashMap<ProfileKey, i64>,
 }
 
 impl Deltas {
@@ -55,6 +74,17 @@ impl Deltas {
             passend_compliant: class.passend_compliant,
         };
         *self.by_key.entry(key).or_insert(0) += delta;
+        let profile = ProfileKey {
+            municipality: data.municipality.clone(),
+            corporation: corporation.to_string(),
+            contract_month: class.contract_month,
+            rent_class: class.rent_class.clone(),
+            route: data.route.clone(),
+            urgency: data.urgency.clone().unwrap_or_default(),
+            household_size: data.household_size,
+            is_counted: class.is_counted,
+        };
+        *self.by_profile.entry(profile).or_insert(0) += delta;
     }
 
     /// Applies the changes. Call in the transaction that changed the lettings.
@@ -87,6 +117,115 @@ impl Deltas {
                 .execute(conn)?;
             }
         }
+        for (key, delta) in self.by_profile.into_iter().filter(|(_, d)| *d != 0) {
+            let municipality = key.municipality.clone();
+            on_backend!(conn, c => diesel::insert_into(mp::table)
+                .values((key, mp::lettings.eq(delta)))
+                .on_conflict((
+                    mp::municipality,
+                    mp::contract_month,
+                    mp::corporation,
+                    mp::rent_class,
+                    mp::route,
+                    mp::urgency,
+                    mp::household_size,
+                    mp::is_counted,
+                ))
+                .do_update()
+                .set(mp::lettings.eq(mp::lettings + excluded(mp::lettings)))
+                .execute(c)?);
+            if delta < 0 {
+                diesel::delete(
+                    mp::table
+                        .filter(mp::municipality.eq(&municipality))
+                        .filter(mp::lettings.le(0)),
+                )
+                .execute(conn)?;
+            }
+        }
         Ok(())
     }
+}
+
+/// Non-withdrawn lettings of one profile in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ProfileRow {
+    pub corporation: String,
+    pub contract_month: i32,
+    pub rent_class: String,
+    pub route: String,
+    pub urgency: Option<String>,
+    pub household_size: i32,
+    pub is_counted: bool,
+    pub lettings: i64,
+}
+
+/// The profiles of a municipality's lettings in the months from `from` to `to` (whole months).
+pub fn profiles(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<ProfileRow>> {
+    use crate::domain::period::month_key;
+    let rows: Vec<ProfileRow> = mp::table
+        .filter(mp::municipality.eq(municipality))
+        .filter(mp::contract_month.ge(month_key(from)))
+        .filter(mp::contract_month.le(month_key(to)))
+        .filter(mp::lettings.gt(0))
+        .select((
+            mp::corporation,
+            mp::contract_month,
+            mp::rent_class,
+            mp::route,
+            mp::urgency.nullable(),
+            mp::household_size,
+            mp::is_counted,
+            mp::lettings,
+        ))
+        .order((mp::corporation, mp::contract_month))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProfileRow {
+            urgency: r.urgency.filter(|u| !u.is_empty()),
+            ..r
+        })
+        .collect())
+}
+
+/// The same profiles counted over the letting rows: the reference for the aggregate.
+pub fn profiles_from_rows(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<ProfileRow>> {
+    use super::schema::lettings as l;
+    l::table
+        .filter(l::municipality.eq(municipality))
+        .filter(l::contract_start.ge(from))
+        .filter(l::contract_start.le(to))
+        .filter(l::withdrawn.eq(false))
+        .group_by((
+            l::corporation,
+            l::contract_month,
+            l::rent_class,
+            l::route,
+            l::urgency,
+            l::household_size,
+            l::is_counted,
+        ))
+        .select((
+            l::corporation,
+            l::contract_month,
+            l::rent_class,
+            l::route,
+            l::urgency,
+            l::household_size,
+            l::is_counted,
+            diesel::dsl::count_star(),
+        ))
+        .order((l::corporation, l::contract_month))
+        .load(conn)
 }

@@ -173,19 +173,35 @@ pub fn revoke_token(
     Ok(changed > 0)
 }
 
-/// The organisation owning an active token with this hash.
+/// The organisation owning an active token with this hash, with its municipalities, in one
+/// query (this runs on every request).
 pub fn organisation_by_token(
     conn: &mut DbConnection,
     token_hash: &str,
 ) -> QueryResult<Option<Organisation>> {
-    let org_id: Option<String> = api_tokens::table
+    let rows: Vec<(String, String, String, Option<String>)> = api_tokens::table
+        .inner_join(organisations::table.left_join(organisation_municipalities::table))
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select(api_tokens::organisation_id)
-        .first(conn)
-        .optional()?;
-    match org_id {
-        Some(id) => find(conn, &id),
-        None => Ok(None),
-    }
+        .select((
+            organisations::id,
+            organisations::kind,
+            organisations::name,
+            organisation_municipalities::municipality.nullable(),
+        ))
+        .load(conn)?;
+    let Some((id, kind, name, _)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let kind = OrgKind::parse(&kind).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("unknown organisation kind {kind:?}").into(),
+        )
+    })?;
+    Ok(Some(Organisation {
+        id,
+        kind,
+        name,
+        municipalities: rows.into_iter().filter_map(|(_, _, _, m)| m).collect(),
+    }))
 }

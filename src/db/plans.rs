@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use super::month_counts::profiles;
 use super::schema::{
-    allocation_plan_lines, allocation_plans, lettings, status_holder_placements,
-    status_holder_targets,
+    allocation_plan_lines, allocation_plans, status_holder_placements, status_holder_targets,
 };
 use super::DbConnection;
 use crate::domain::allocation_plan::category_of;
@@ -111,22 +110,12 @@ pub fn status_holder_persons_by_month(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<BTreeMap<i32, i64>> {
-    let rows: Vec<(i32, i32, i64)> = lettings::table
-        .filter(lettings::municipality.eq(municipality))
-        .filter(lettings::contract_start.ge(from))
-        .filter(lettings::contract_start.le(to))
-        .filter(lettings::withdrawn.eq(false))
-        .filter(lettings::urgency.eq("status_holder"))
-        .group_by((lettings::contract_month, lettings::household_size))
-        .select((
-            lettings::contract_month,
-            lettings::household_size,
-            count_star(),
-        ))
-        .load(conn)?;
     let mut by_month = BTreeMap::new();
-    for (month, size, n) in rows {
-        *by_month.entry(month).or_insert(0) += i64::from(size) * n;
+    for p in profiles(conn, municipality, from, to)?
+        .into_iter()
+        .filter(|p| p.urgency.as_deref() == Some("status_holder"))
+    {
+        *by_month.entry(p.contract_month).or_insert(0) += i64::from(p.household_size) * p.lettings;
     }
     Ok(by_month)
 }
@@ -138,20 +127,14 @@ pub fn realised_by_category(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<BTreeMap<String, i64>> {
-    let rows: Vec<(String, Option<String>, i64)> = lettings::table
-        .filter(lettings::municipality.eq(municipality))
-        .filter(lettings::contract_start.ge(from))
-        .filter(lettings::contract_start.le(to))
-        .filter(lettings::withdrawn.eq(false))
-        .filter(lettings::is_counted.eq(true))
-        .group_by((lettings::route, lettings::urgency))
-        .select((lettings::route, lettings::urgency, count_star()))
-        .load(conn)?;
     let mut by_category = BTreeMap::new();
-    for (route, urgency, n) in rows {
+    for p in profiles(conn, municipality, from, to)?
+        .into_iter()
+        .filter(|p| p.is_counted)
+    {
         *by_category
-            .entry(category_of(&route, urgency.as_deref()))
-            .or_insert(0) += n;
+            .entry(category_of(&p.route, p.urgency.as_deref()))
+            .or_insert(0) += p.lettings;
     }
     Ok(by_category)
 }

@@ -1,38 +1,33 @@
 //! The extra counts the half-year report needs beside the quota aggregate.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::schema::{alert_events, alerts, lettings};
+use super::schema::{alert_events, alerts};
 use super::DbConnection;
 
 /// (rent class, route, urgency, household size, lettings).
 pub type BreakdownGroup = (String, String, Option<String>, i32, i64);
 
-/// Non-withdrawn lettings of a municipality in `from..=to`, by rent class, route, urgency and
-/// household size.
+/// Non-withdrawn lettings of a municipality in the months from `from` to `to`, by rent class,
+/// route, urgency and household size (from the per-month profiles).
 pub fn breakdown_groups(
     conn: &mut DbConnection,
     municipality: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<BreakdownGroup>> {
-    use lettings as l;
-    l::table
-        .filter(l::municipality.eq(municipality))
-        .filter(l::contract_start.ge(from))
-        .filter(l::contract_start.le(to))
-        .filter(l::withdrawn.eq(false))
-        .group_by((l::rent_class, l::route, l::urgency, l::household_size))
-        .select((
-            l::rent_class,
-            l::route,
-            l::urgency,
-            l::household_size,
-            count_star(),
-        ))
-        .load(conn)
+    let mut groups: std::collections::BTreeMap<(String, String, Option<String>, i32), i64> =
+        std::collections::BTreeMap::new();
+    for p in super::month_counts::profiles(conn, municipality, from, to)? {
+        *groups
+            .entry((p.rent_class, p.route, p.urgency, p.household_size))
+            .or_insert(0) += p.lettings;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|((class, route, urgency, size), n)| (class, route, urgency, size, n))
+        .collect())
 }
 
 /// An alert change with its alert's identity.

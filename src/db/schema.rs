@@ -242,3 +242,17 @@ diesel::table! {
         lettings -> BigInt,
     }
 }
+
+diesel::table! {
+    letting_month_profiles (municipality, contract_month, corporation, rent_class, route, urgency, household_size, is_counted) {
+        municipality -> Text,
+        corporation -> Text,
+        contract_month -> Integer,
+        rent_class -> Text,
+        route -> Text,
+        urgency -> Text,
+        household_size -> Integer,
+        is_counted -> Bool,
+        lettings -> BigInt,
+    }
+}

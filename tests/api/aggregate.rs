@@ -1,6 +1,8 @@
-//! The per-month aggregate behind every quota always equals the count over the letting rows.
+//! The per-month aggregates behind the quota and the report always equal the counts over the
+//! letting rows.
 
 use chrono::NaiveDate;
+use quotamonitor::db::month_counts::{profiles, profiles_from_rows};
 use quotamonitor::db::quota::{count_groups, count_groups_from_rows};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -19,6 +21,12 @@ fn assert_aggregate_matches_rows(app: &TestApp, step: &str) {
     aggregate.sort_by_key(key);
     rows.sort_by_key(key);
     assert_eq!(aggregate, rows, "after {step}");
+    let mut profiles = profiles(&mut conn, "GM0629", from, to).unwrap();
+    let mut profile_rows = profiles_from_rows(&mut conn, "GM0629", from, to).unwrap();
+    let key = |p: &quotamonitor::db::month_counts::ProfileRow| format!("{p:?}");
+    profiles.sort_by_key(key);
+    profile_rows.sort_by_key(key);
+    assert_eq!(profiles, profile_rows, "profiles after {step}");
 }
 
 /// A deterministic mix of lettings: months, urgencies, rents, incomes, exclusions.

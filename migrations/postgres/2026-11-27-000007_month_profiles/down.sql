@@ -1,0 +1,1 @@
+DROP TABLE letting_month_profiles;
