@@ -2,10 +2,10 @@
 # Renders the demo's half-year HTML report in headless Chromium and checks the picture: an A4-wide
 # page with content, not a blank or an error page. Writes the PNG to $1 (default:
 # target/report-screenshot.png); docs/report-screenshot.png is made with this script.
-#   scripts/report-screenshot.sh [out.png] [half-year]
+#   scripts/report-screenshot.sh [out.png] [half-year, default: H1 of the demo's year]
 set -euo pipefail
 out="${1:-target/report-screenshot.png}"
-half="${2:-$(date +%Y)-H1}"
+half="${2:-}"
 bin="${QUOTAMONITOR_BIN:-target/debug/quotamonitor}"
 bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 chromium="$(command -v chromium || command -v chromium-browser || true)"
@@ -21,6 +21,8 @@ trap cleanup EXIT
 pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
 eval "$(grep -E '^\s*export QM_[A-Z0-9_]+=qm_[0-9a-f]+' "$work/serve.log" | sed 's/#.*//')"
+# By default the first half of the year the demo loaded.
+half="${half:-$(grep -oE 'lettings of [0-9]{4}' "$work/serve.log" | grep -oE '[0-9]{4}')-H1}"
 curl -fsS -H "Authorization: Bearer $QM_GM0629" -o "$work/report.html" \
     "http://127.0.0.1:$port/api/v1/municipalities/GM0629/reports/$half?format=html"
 # The page must not reach outside: no scripts, no remote URLs.
