@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::ReferenceData;
-use crate::db::quota::{count_groups, GroupCount};
+use crate::db::quota::{count_period_groups, GroupCount};
 use crate::db::DbConnection;
 use crate::domain::agreement::Agreement;
 use crate::domain::period::Period;
@@ -154,7 +154,7 @@ pub fn scope_counts(
     period: Period,
 ) -> diesel::QueryResult<(Agreement, Vec<Scope>)> {
     let agreement = reference.agreements.applicable(municipality, period.year());
-    let groups = count_groups(conn, municipality, period.first_day(), period.last_day())?;
+    let groups = count_period_groups(conn, municipality, period.first_day(), period.last_day())?;
     let (total, per_corporation) = fold(&groups, &agreement);
     let mut scopes = vec![(None, total)];
     scopes.extend(

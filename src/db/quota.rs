@@ -62,6 +62,72 @@ pub fn count_groups(
         .collect())
 }
 
+#[derive(Queryable)]
+struct PeriodGroup {
+    corporation: String,
+    is_social: bool,
+    is_counted: bool,
+    urgency: String,
+    within_rent_cap: bool,
+    income_above_limit: bool,
+    in_passend_denominator: bool,
+    passend_compliant: bool,
+    lettings: i64,
+}
+
+/// The counts of a whole period, summed over its months by the database: one row per
+/// corporation and classification, however many months and lettings the period holds.
+pub fn count_period_groups(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<GroupCount>> {
+    use letting_month_counts as m;
+    let rows: Vec<PeriodGroup> = m::table
+        .filter(m::municipality.eq(municipality))
+        .filter(m::contract_month.ge(month_key(from)))
+        .filter(m::contract_month.le(month_key(to)))
+        .group_by((
+            m::corporation,
+            m::is_social,
+            m::is_counted,
+            m::urgency,
+            m::within_rent_cap,
+            m::income_above_limit,
+            m::in_passend_denominator,
+            m::passend_compliant,
+        ))
+        .select((
+            m::corporation,
+            m::is_social,
+            m::is_counted,
+            m::urgency,
+            m::within_rent_cap,
+            m::income_above_limit,
+            m::in_passend_denominator,
+            m::passend_compliant,
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(lettings) AS BIGINT)"),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.lettings > 0)
+        .map(|r| GroupCount {
+            corporation: r.corporation,
+            contract_month: 0,
+            is_social: r.is_social,
+            is_counted: r.is_counted,
+            urgency: Some(r.urgency).filter(|u| !u.is_empty()),
+            within_rent_cap: r.within_rent_cap,
+            income_above_limit: r.income_above_limit,
+            in_passend_denominator: r.in_passend_denominator,
+            passend_compliant: r.passend_compliant,
+            lettings: r.lettings,
+        })
+        .collect())
+}
+
 /// The same counts computed from the letting rows themselves: the reference the per-month
 /// aggregate is checked against.
 pub fn count_groups_from_rows(

@@ -172,7 +172,12 @@ pub fn build(
     let ytd = Period::Year(year);
     let agreement = reference.agreements.applicable(municipality, year);
     let half_groups = count_groups(conn, municipality, half.first_day(), half.last_day())?;
-    let ytd_groups = count_groups(conn, municipality, ytd.first_day(), half.last_day())?;
+    let ytd_groups = crate::db::quota::count_period_groups(
+        conn,
+        municipality,
+        ytd.first_day(),
+        half.last_day(),
+    )?;
     let scopes = |groups: &[crate::db::quota::GroupCount]| -> Vec<ScopeBody> {
         let (total, per_corporation) = fold(groups, &agreement);
         let mut list = vec![ScopeBody::new(None, &total, &agreement)];
@@ -380,7 +385,12 @@ pub fn build(
         to: half.last_day(),
         year_to_date_from: ytd.first_day(),
         agreement: AgreementRef::from(&agreement),
-        quota_half_year: scopes(&half_groups),
+        quota_half_year: scopes(&crate::db::quota::count_period_groups(
+            conn,
+            municipality,
+            half.first_day(),
+            half.last_day(),
+        )?),
         quota_year_to_date: scopes(&ytd_groups),
         trend,
         breakdowns,

@@ -21,6 +21,15 @@ fn assert_aggregate_matches_rows(app: &TestApp, step: &str) {
     aggregate.sort_by_key(key);
     rows.sort_by_key(key);
     assert_eq!(aggregate, rows, "after {step}");
+    // The period sums the database makes give the same quota counts as the month groups.
+    let agreement = quotamonitor::domain::agreement::Agreement::national("GM0629");
+    let period =
+        quotamonitor::db::quota::count_period_groups(&mut conn, "GM0629", from, to).unwrap();
+    assert_eq!(
+        quotamonitor::quota::fold(&period, &agreement),
+        quotamonitor::quota::fold(&rows, &agreement),
+        "period sums after {step}"
+    );
     let mut profiles = profiles(&mut conn, "GM0629", from, to).unwrap();
     let mut profile_rows = profiles_from_rows(&mut conn, "GM0629", from, to).unwrap();
     let key = |p: &quotamonitor::db::month_counts::ProfileRow| format!("{p:?}");
