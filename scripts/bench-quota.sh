@@ -57,10 +57,19 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 service_port="$(port)"; ceiling_port="$(port)"
 "$bin" serve --bind "127.0.0.1:$service_port" > "$work/serve.log" 2>&1 & pids="$!"
 "$ceiling" "127.0.0.1:$ceiling_port" > "$work/ceiling.log" 2>&1 & pids="$pids $!"
-for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$service_port/health" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$ceiling_port/static" >/dev/null 2>&1 && break
+up=""
+for _ in $(seq 1 150); do
+    if curl -fsS "http://127.0.0.1:$service_port/health" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$ceiling_port/static" >/dev/null 2>&1; then
+        up=yes
+        break
+    fi
     sleep 0.2
 done
+if [[ -z "$up" ]]; then
+    echo "the service or the ceiling did not start:" >&2
+    cat "$work/serve.log" "$work/ceiling.log" >&2
+    exit 1
+fi
 from=2026-01-01; to=2026-06-30
 lettings="$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$service_port/api/v1/municipalities/$municipality/quota?period=$period" | python3 -c 'import json,sys; print(json.load(sys.stdin)["scopes"][0]["lettings"])')"
 echo "quota of $municipality for $period covers $lettings counted lettings"
