@@ -165,6 +165,18 @@ pub fn scope_counts(
     Ok((agreement, scopes))
 }
 
+/// The response scopes of a set of group counts: the total first, then each corporation by id.
+pub fn scope_bodies(groups: &[GroupCount], agreement: &Agreement) -> Vec<ScopeBody> {
+    let (total, per_corporation) = fold(groups, agreement);
+    let mut bodies = vec![ScopeBody::new(None, &total, agreement)];
+    bodies.extend(
+        per_corporation
+            .iter()
+            .map(|(id, counts)| ScopeBody::new(Some(id.clone()), counts, agreement)),
+    );
+    bodies
+}
+
 /// The quota status of a municipality for a period.
 pub fn quota_status(
     conn: &mut DbConnection,
@@ -172,16 +184,14 @@ pub fn quota_status(
     municipality: &str,
     period: Period,
 ) -> diesel::QueryResult<QuotaBody> {
-    let (agreement, scopes) = scope_counts(conn, reference, municipality, period)?;
+    let agreement = reference.agreements.applicable(municipality, period.year());
+    let groups = count_period_groups(conn, municipality, period.first_day(), period.last_day())?;
     Ok(QuotaBody {
         municipality: municipality.to_string(),
         period: period.to_string(),
         from: period.first_day(),
         to: period.last_day(),
         agreement: AgreementRef::from(&agreement),
-        scopes: scopes
-            .iter()
-            .map(|(corporation, counts)| ScopeBody::new(corporation.clone(), counts, &agreement))
-            .collect(),
+        scopes: scope_bodies(&groups, &agreement),
     })
 }

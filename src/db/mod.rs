@@ -92,13 +92,6 @@ impl DatabaseUrl {
         Err(DbSetupError::UnknownScheme(url.into()))
     }
 
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Sqlite { .. } => "sqlite",
-            Self::Postgres { .. } => "postgres",
-        }
-    }
-
     /// Opens one connection, creating the SQLite file (and its folder) when needed.
     pub fn connect(&self) -> Result<DbConnection, DbSetupError> {
         match self {
@@ -174,12 +167,6 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 #[derive(Debug)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
-}
-
-impl ConnectionManager {
-    pub fn backend_name(&self) -> &'static str {
-        self.url.backend_name()
-    }
 }
 
 impl ManageConnection for ConnectionManager {

@@ -76,26 +76,6 @@ pub fn insert(conn: &mut DbConnection, org: &Organisation, now: NaiveDateTime) -
     })
 }
 
-/// Adds municipalities to an existing organisation's registrations (skipping known ones).
-pub fn register_municipalities(
-    conn: &mut DbConnection,
-    org_id: &str,
-    municipalities: &BTreeSet<String>,
-) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        let known = municipalities_of(conn, org_id)?;
-        for municipality in municipalities.difference(&known) {
-            diesel::insert_into(organisation_municipalities::table)
-                .values((
-                    organisation_municipalities::organisation_id.eq(org_id),
-                    organisation_municipalities::municipality.eq(municipality),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
-}
-
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organisation>> {
     let row: Option<(String, String, String)> = organisations::table
         .filter(organisations::id.eq(id))

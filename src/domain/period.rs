@@ -120,16 +120,6 @@ impl Period {
             .map(|m| Period::Month(self.year(), m as u8))
             .collect()
     }
-
-    /// The period kind's name, for messages and reports.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Period::Year(_) => "year",
-            Period::Half(..) => "half_year",
-            Period::Quarter(..) => "quarter",
-            Period::Month(..) => "month",
-        }
-    }
 }
 
 /// The month key stored with every letting: `year * 100 + month`, e.g. 202603.

@@ -63,10 +63,6 @@ impl Metric {
             Metric::RentCapShare | Metric::PassendShare => Bound::Min,
         }
     }
-
-    pub fn from_name(name: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.name() == name)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,17 +147,6 @@ impl ScopeCounts {
                 self.passend_compliant += n;
             }
         }
-    }
-
-    pub fn merge(&mut self, other: &ScopeCounts) {
-        self.lettings += other.lettings;
-        self.excluded += other.excluded;
-        self.non_social += other.non_social;
-        self.urgent += other.urgent;
-        self.within_rent_cap += other.within_rent_cap;
-        self.income_above_limit += other.income_above_limit;
-        self.passend_denominator += other.passend_denominator;
-        self.passend_compliant += other.passend_compliant;
     }
 
     /// `(count, denominator)` of a metric.

@@ -33,7 +33,7 @@ use crate::plans::{
     allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
     HalfYearBody,
 };
-use crate::quota::{fold, AgreementRef, MetricBody, ScopeBody};
+use crate::quota::{fold, scope_bodies, AgreementRef, MetricBody, ScopeBody};
 
 /// Counts below this many households are shown as `<5` outside the municipality.
 pub const SMALL_CELL_LIMIT: u64 = 5;
@@ -178,16 +178,12 @@ pub fn build(
         ytd.first_day(),
         half.last_day(),
     )?;
-    let scopes = |groups: &[crate::db::quota::GroupCount]| -> Vec<ScopeBody> {
-        let (total, per_corporation) = fold(groups, &agreement);
-        let mut list = vec![ScopeBody::new(None, &total, &agreement)];
-        list.extend(
-            per_corporation
-                .iter()
-                .map(|(id, c)| ScopeBody::new(Some(id.clone()), c, &agreement)),
-        );
-        list
-    };
+    let corporations_with_lettings: Vec<String> = half_groups
+        .iter()
+        .map(|g| g.corporation.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
 
     // Trend: the same groups, one month at a time.
     let mut trend = Vec::new();
@@ -200,17 +196,11 @@ pub fn build(
             .collect();
         let (total, per_corporation) = fold(&in_month, &agreement);
         let mut month_scopes: Vec<(Option<String>, ScopeCounts)> = vec![(None, total)];
-        let corporations: Vec<String> = half_groups
-            .iter()
-            .map(|g| g.corporation.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        for corporation in corporations {
+        for corporation in &corporations_with_lettings {
             month_scopes.push((
                 Some(corporation.clone()),
                 per_corporation
-                    .get(&corporation)
+                    .get(corporation)
                     .copied()
                     .unwrap_or_default(),
             ));
@@ -385,13 +375,8 @@ pub fn build(
         to: half.last_day(),
         year_to_date_from: ytd.first_day(),
         agreement: AgreementRef::from(&agreement),
-        quota_half_year: scopes(&crate::db::quota::count_period_groups(
-            conn,
-            municipality,
-            half.first_day(),
-            half.last_day(),
-        )?),
-        quota_year_to_date: scopes(&ytd_groups),
+        quota_half_year: scope_bodies(&half_groups, &agreement),
+        quota_year_to_date: scope_bodies(&ytd_groups, &agreement),
         trend,
         breakdowns,
         status_holders,
