@@ -6,7 +6,7 @@
 //!
 //! A test checks both always equal the counts over the letting rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -14,8 +14,7 @@ use diesel::upsert::excluded;
 use super::lettings::{ClassificationRow, LettingData};
 use super::schema::letting_month_counts as mc;
 use super::schema::letting_month_profiles as mp;
-use super::DbConnection;
-use crate::on_backend;
+use super::{BindLimit, DbConnection};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
 #[diesel(table_name = mc)]
@@ -87,64 +86,138 @@ impl Deltas {
         *self.by_profile.entry(profile).or_insert(0) += delta;
     }
 
-    /// Applies the changes. Call in the transaction that changed the lettings.
+    /// Applies the changes (on PostgreSQL in multi-row upserts sized to the bind limit: a few
+    /// statements per batch instead of one per key), then removes the groups that fell to zero. Call in the
+    /// transaction that changed the lettings.
     pub fn apply(self, conn: &mut DbConnection) -> QueryResult<()> {
-        for (key, delta) in self.by_key.into_iter().filter(|(_, d)| *d != 0) {
-            let municipality = key.municipality.clone();
-            on_backend!(conn, c => diesel::insert_into(mc::table)
-                .values((key, mc::lettings.eq(delta)))
-                .on_conflict((
-                    mc::municipality,
-                    mc::contract_month,
-                    mc::corporation,
-                    mc::is_social,
-                    mc::is_counted,
-                    mc::urgency,
-                    mc::within_rent_cap,
-                    mc::income_above_limit,
-                    mc::in_passend_denominator,
-                    mc::passend_compliant,
-                ))
-                .do_update()
-                .set(mc::lettings.eq(mc::lettings + excluded(mc::lettings)))
-                .execute(c)?);
-            if delta < 0 {
-                diesel::delete(
-                    mc::table
-                        .filter(mc::municipality.eq(&municipality))
-                        .filter(mc::lettings.le(0)),
-                )
-                .execute(conn)?;
+        let mut emptied: BTreeSet<String> = BTreeSet::new();
+        let counts: Vec<CountDelta> = self
+            .by_key
+            .into_iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|(key, delta)| {
+                if delta < 0 {
+                    emptied.insert(key.municipality.clone());
+                }
+                CountDelta {
+                    key,
+                    lettings: delta,
+                }
+            })
+            .collect();
+        let profiles: Vec<ProfileDelta> = self
+            .by_profile
+            .into_iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|(key, delta)| {
+                if delta < 0 {
+                    emptied.insert(key.municipality.clone());
+                }
+                ProfileDelta {
+                    key,
+                    lettings: delta,
+                }
+            })
+            .collect();
+        macro_rules! upsert_counts {
+            ($c:expr, $values:expr) => {
+                diesel::insert_into(mc::table)
+                    .values($values)
+                    .on_conflict((
+                        mc::municipality,
+                        mc::contract_month,
+                        mc::corporation,
+                        mc::is_social,
+                        mc::is_counted,
+                        mc::urgency,
+                        mc::within_rent_cap,
+                        mc::income_above_limit,
+                        mc::in_passend_denominator,
+                        mc::passend_compliant,
+                    ))
+                    .do_update()
+                    .set(mc::lettings.eq(mc::lettings + excluded(mc::lettings)))
+                    .execute($c)
+            };
+        }
+        macro_rules! upsert_profiles {
+            ($c:expr, $values:expr) => {
+                diesel::insert_into(mp::table)
+                    .values($values)
+                    .on_conflict((
+                        mp::municipality,
+                        mp::contract_month,
+                        mp::corporation,
+                        mp::rent_class,
+                        mp::route,
+                        mp::urgency,
+                        mp::household_size,
+                        mp::is_counted,
+                    ))
+                    .do_update()
+                    .set(mp::lettings.eq(mp::lettings + excluded(mp::lettings)))
+                    .execute($c)
+            };
+        }
+        match conn {
+            DbConnection::Postgresql(c) => {
+                for chunk in counts.chunks(c.bind_limit() / COUNT_COLUMNS) {
+                    upsert_counts!(c, chunk)?;
+                }
+                for chunk in profiles.chunks(c.bind_limit() / PROFILE_COLUMNS) {
+                    upsert_profiles!(c, chunk)?;
+                }
+            }
+            // diesel has no multi-row upsert for SQLite; SQLite has no round trip either, so
+            // one prepared statement per key costs little there.
+            DbConnection::Sqlite(c) => {
+                for row in &counts {
+                    upsert_counts!(c, row)?;
+                }
+                for row in &profiles {
+                    upsert_profiles!(c, row)?;
+                }
             }
         }
-        for (key, delta) in self.by_profile.into_iter().filter(|(_, d)| *d != 0) {
-            let municipality = key.municipality.clone();
-            on_backend!(conn, c => diesel::insert_into(mp::table)
-                .values((key, mp::lettings.eq(delta)))
-                .on_conflict((
-                    mp::municipality,
-                    mp::contract_month,
-                    mp::corporation,
-                    mp::rent_class,
-                    mp::route,
-                    mp::urgency,
-                    mp::household_size,
-                    mp::is_counted,
-                ))
-                .do_update()
-                .set(mp::lettings.eq(mp::lettings + excluded(mp::lettings)))
-                .execute(c)?);
-            if delta < 0 {
-                diesel::delete(
-                    mp::table
-                        .filter(mp::municipality.eq(&municipality))
-                        .filter(mp::lettings.le(0)),
-                )
-                .execute(conn)?;
-            }
+        // A group whose lettings were all withdrawn or moved is removed, so readers never see
+        // empty groups and the tables do not fill with zeros.
+        for municipality in emptied {
+            diesel::delete(
+                mc::table
+                    .filter(mc::municipality.eq(&municipality))
+                    .filter(mc::lettings.le(0)),
+            )
+            .execute(conn)?;
+            diesel::delete(
+                mp::table
+                    .filter(mp::municipality.eq(&municipality))
+                    .filter(mp::lettings.le(0)),
+            )
+            .execute(conn)?;
         }
         Ok(())
     }
+}
+
+/// Columns written per `letting_month_counts` row.
+const COUNT_COLUMNS: usize = 11;
+/// Columns written per `letting_month_profiles` row.
+const PROFILE_COLUMNS: usize = 9;
+
+#[derive(Insertable)]
+#[diesel(table_name = mc)]
+struct CountDelta {
+    #[diesel(embed)]
+    key: Key,
+    lettings: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = mp)]
+struct ProfileDelta {
+    #[diesel(embed)]
+    key: ProfileKey,
+    lettings: i64,
 }
 
 /// Non-withdrawn lettings of one profile in one month.
@@ -192,6 +265,104 @@ pub fn profiles(
             ..r
         })
         .collect())
+}
+
+/// `SUM(lettings)` of the profile rows in a group, as a 64-bit integer on both backends
+/// (PostgreSQL sums a BIGINT into a NUMERIC).
+fn summed_lettings() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(lettings) AS BIGINT)")
+}
+
+/// (rent class, route, urgency, household size, lettings).
+pub type BreakdownGroup = (String, String, Option<String>, i32, i64);
+
+/// Non-withdrawn lettings of a municipality in the months from `from` to `to`, summed by the
+/// database per rent class, route, urgency and household size (the report's breakdowns), so
+/// the rows returned do not grow with the volume of the period.
+pub fn breakdown_sums(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<BreakdownGroup>> {
+    use crate::domain::period::month_key;
+    let rows: Vec<(String, String, String, i32, i64)> = mp::table
+        .filter(mp::municipality.eq(municipality))
+        .filter(mp::contract_month.ge(month_key(from)))
+        .filter(mp::contract_month.le(month_key(to)))
+        .group_by((mp::rent_class, mp::route, mp::urgency, mp::household_size))
+        .select((
+            mp::rent_class,
+            mp::route,
+            mp::urgency,
+            mp::household_size,
+            summed_lettings(),
+        ))
+        .order((mp::rent_class, mp::route, mp::urgency, mp::household_size))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, _, _, n)| *n > 0)
+        .map(|(class, route, urgency, size, n)| {
+            (
+                class,
+                route,
+                Some(urgency).filter(|u| !u.is_empty()),
+                size,
+                n,
+            )
+        })
+        .collect())
+}
+
+/// Counted lettings of a municipality in the months from `from` to `to`, summed by the
+/// database per route and urgency (the allocation plan's categories).
+pub fn counted_by_route_and_urgency(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<(String, Option<String>, i64)>> {
+    use crate::domain::period::month_key;
+    let rows: Vec<(String, String, i64)> = mp::table
+        .filter(mp::municipality.eq(municipality))
+        .filter(mp::contract_month.ge(month_key(from)))
+        .filter(mp::contract_month.le(month_key(to)))
+        .filter(mp::is_counted.eq(true))
+        .group_by((mp::route, mp::urgency))
+        .select((mp::route, mp::urgency, summed_lettings()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(route, urgency, n)| (route, Some(urgency).filter(|u| !u.is_empty()), n))
+        .collect())
+}
+
+/// Persons (household size × lettings) housed under one urgency, summed by the database per
+/// contract month (yyyymm).
+pub fn persons_by_month(
+    conn: &mut DbConnection,
+    municipality: &str,
+    urgency: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<(i32, i64)>> {
+    use crate::domain::period::month_key;
+    mp::table
+        .filter(mp::municipality.eq(municipality))
+        .filter(mp::contract_month.ge(month_key(from)))
+        .filter(mp::contract_month.le(month_key(to)))
+        .filter(mp::urgency.eq(urgency))
+        .group_by(mp::contract_month)
+        .select((
+            mp::contract_month,
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "CAST(SUM(household_size * lettings) AS BIGINT)",
+            ),
+        ))
+        .order(mp::contract_month)
+        .load(conn)
 }
 
 /// The same profiles counted over the letting rows: the reference for the aggregate.

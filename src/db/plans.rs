@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::month_counts::profiles;
+use super::month_counts::{counted_by_route_and_urgency, persons_by_month};
 use super::schema::{
     allocation_plan_lines, allocation_plans, status_holder_placements, status_holder_targets,
 };
@@ -110,14 +110,12 @@ pub fn status_holder_persons_by_month(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<BTreeMap<i32, i64>> {
-    let mut by_month = BTreeMap::new();
-    for p in profiles(conn, municipality, from, to)?
-        .into_iter()
-        .filter(|p| p.urgency.as_deref() == Some("status_holder"))
-    {
-        *by_month.entry(p.contract_month).or_insert(0) += i64::from(p.household_size) * p.lettings;
-    }
-    Ok(by_month)
+    Ok(
+        persons_by_month(conn, municipality, "status_holder", from, to)?
+            .into_iter()
+            .filter(|(_, persons)| *persons > 0)
+            .collect(),
+    )
 }
 
 /// Counted lettings per allocation-plan category.
@@ -128,13 +126,10 @@ pub fn realised_by_category(
     to: NaiveDate,
 ) -> QueryResult<BTreeMap<String, i64>> {
     let mut by_category = BTreeMap::new();
-    for p in profiles(conn, municipality, from, to)?
-        .into_iter()
-        .filter(|p| p.is_counted)
-    {
+    for (route, urgency, lettings) in counted_by_route_and_urgency(conn, municipality, from, to)? {
         *by_category
-            .entry(category_of(&p.route, p.urgency.as_deref()))
-            .or_insert(0) += p.lettings;
+            .entry(category_of(&route, urgency.as_deref()))
+            .or_insert(0) += lettings;
     }
     Ok(by_category)
 }

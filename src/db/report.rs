@@ -6,28 +6,17 @@ use diesel::prelude::*;
 use super::schema::{alert_events, alerts};
 use super::DbConnection;
 
-/// (rent class, route, urgency, household size, lettings).
-pub type BreakdownGroup = (String, String, Option<String>, i32, i64);
+pub use super::month_counts::BreakdownGroup;
 
 /// Non-withdrawn lettings of a municipality in the months from `from` to `to`, by rent class,
-/// route, urgency and household size (from the per-month profiles).
+/// route, urgency and household size (the per-month profiles, summed by the database).
 pub fn breakdown_groups(
     conn: &mut DbConnection,
     municipality: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<BreakdownGroup>> {
-    let mut groups: std::collections::BTreeMap<(String, String, Option<String>, i32), i64> =
-        std::collections::BTreeMap::new();
-    for p in super::month_counts::profiles(conn, municipality, from, to)? {
-        *groups
-            .entry((p.rent_class, p.route, p.urgency, p.household_size))
-            .or_insert(0) += p.lettings;
-    }
-    Ok(groups
-        .into_iter()
-        .map(|((class, route, urgency, size), n)| (class, route, urgency, size, n))
-        .collect())
+    super::month_counts::breakdown_sums(conn, municipality, from, to)
 }
 
 /// An alert change with its alert's identity.
