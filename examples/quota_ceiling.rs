@@ -1,13 +1,14 @@
 //! The ceiling for the quota endpoint in `scripts/bench-quota.sh`: a minimal actix-web server
 //! with no authentication, no domain folding and no response model. `/aggregate` runs the quota
-//! aggregate (the same single SQL statement the service runs) for a municipality and half year
-//! and returns its rows as JSON; `/static` returns a fixed JSON body.
+//! aggregate (the same single SQL statement the service runs: the period's months of
+//! `letting_month_counts` summed per corporation and classification) for a municipality and
+//! half year and returns its rows as JSON; `/static` returns a fixed JSON body.
 //!
 //!     QUOTAMONITOR_DATABASE_URL=... cargo run --release --example quota_ceiling -- 127.0.0.1:8181
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use chrono::NaiveDate;
-use quotamonitor::db::{self, quota::count_groups, Pool};
+use quotamonitor::db::{self, quota::count_period_groups, Pool};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -21,7 +22,7 @@ async fn aggregate(pool: web::Data<Pool>, query: web::Query<Query>) -> HttpRespo
     let pool = pool.clone();
     let result = web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        count_groups(&mut conn, &query.municipality, query.from, query.to)
+        count_period_groups(&mut conn, &query.municipality, query.from, query.to)
             .map_err(|e| e.to_string())
     })
     .await;
@@ -32,7 +33,6 @@ async fn aggregate(pool: web::Data<Pool>, query: web::Query<Query>) -> HttpRespo
                 .map(|g| {
                     (
                         &g.corporation,
-                        g.contract_month,
                         g.is_social,
                         g.is_counted,
                         &g.urgency,
@@ -57,7 +57,12 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or_else(|| "127.0.0.1:8181".into());
     let url = std::env::var("QUOTAMONITOR_DATABASE_URL")
         .unwrap_or_else(|_| "sqlite://data/quotamonitor.db".into());
-    let pool = db::connect_pool(&url, 8).map_err(std::io::Error::other)?;
+    // The service's own pool size (QUOTAMONITOR_POOL_SIZE, default 8), so both wait alike.
+    let pool_size = std::env::var("QUOTAMONITOR_POOL_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let pool = db::connect_pool(&url, pool_size).map_err(std::io::Error::other)?;
     let data = web::Data::new(pool);
     HttpServer::new(move || {
         App::new()

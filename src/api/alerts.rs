@@ -150,8 +150,10 @@ pub async fn get_alerts(
     };
     let year = query.year;
     let municipality = code.clone();
-    let alerts = state
-        .db(move |conn| store::list(conn, &municipality, filter, year).map_err(ApiError::from))
+    let alerts = caller
+        .db(&state, move |conn| {
+            store::list(conn, &municipality, filter, year).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(AlertsBody {
         municipality: code,

@@ -7,13 +7,17 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
 
+use actix_web::http::Method;
 use actix_web::{web, FromRequest, HttpRequest};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::AppState;
 use crate::db::organisations::{self, OrgKind, Organisation};
+use crate::db::{DbConnection, PooledConnection};
+use crate::telemetry::spawn_blocking_with_span;
 
 /// The prefix of every API token, so a leaked token is recognisable.
 pub const TOKEN_PREFIX: &str = "qm_";
@@ -30,17 +34,49 @@ pub fn new_token() -> String {
 }
 
 /// The organisation behind the request's token.
-#[derive(Debug, Clone)]
-pub struct Caller(pub Organisation);
+///
+/// On a read (GET or HEAD: no body to wait for) the extractor keeps the pooled connection that
+/// checked the token, and the handler's first [`Caller::db`] runs on it: a read costs one
+/// checkout and one hop to the blocking pool instead of two. On a write the connection goes
+/// back to the pool at once, so no connection sits idle while a large body arrives.
+pub struct Caller {
+    org: Organisation,
+    held: Mutex<Option<PooledConnection>>,
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller").field("org", &self.org).finish()
+    }
+}
 
 impl Caller {
     pub fn org(&self) -> &Organisation {
-        &self.0
+        &self.org
+    }
+
+    /// Runs database work on the blocking pool with the request's span: on the connection that
+    /// checked the token while it is held, otherwise on one from the pool. Handlers that have a
+    /// caller use this, never [`AppState::db`], so a request never holds two connections.
+    pub async fn db<T, F>(&self, state: &AppState, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let held = self
+            .held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        match held {
+            Some(mut conn) => spawn_blocking_with_span(move || f(&mut conn)).await?,
+            None => state.db(f).await,
+        }
     }
 
     /// May this caller read the municipality's aggregates?
     pub fn may_read_municipality(&self, code: &str) -> bool {
-        let org = &self.0;
+        let org = &self.org;
         match org.kind {
             OrgKind::Municipality => org.id == code || org.municipalities.contains(code),
             OrgKind::Corporation | OrgKind::TenantAssociation => org.municipalities.contains(code),
@@ -53,33 +89,33 @@ impl Caller {
         } else {
             Err(ApiError::Forbidden(format!(
                 "organisation {} may not read the figures of municipality {code}",
-                self.0.id
+                self.org.id
             )))
         }
     }
 
     /// Only the municipality itself sets its task and plans, and publishes its reports.
     pub fn require_municipality_itself(&self, code: &str) -> Result<(), ApiError> {
-        if self.0.kind == OrgKind::Municipality && self.0.id == code {
+        if self.org.kind == OrgKind::Municipality && self.org.id == code {
             Ok(())
         } else {
             Err(ApiError::Forbidden(format!(
                 "only municipality {code} itself may do this; {} is a {}",
-                self.0.id,
-                self.0.kind.as_str()
+                self.org.id,
+                self.org.kind.as_str()
             )))
         }
     }
 
     /// Only corporations hold letting records.
     pub fn require_corporation(&self) -> Result<&str, ApiError> {
-        if self.0.kind == OrgKind::Corporation {
-            Ok(&self.0.id)
+        if self.org.kind == OrgKind::Corporation {
+            Ok(&self.org.id)
         } else {
             Err(ApiError::Forbidden(format!(
                 "only a corporation can post or read letting records; {} is a {}",
-                self.0.id,
-                self.0.kind.as_str()
+                self.org.id,
+                self.org.kind.as_str()
             )))
         }
     }
@@ -114,18 +150,28 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
         let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let keep_connection = req.method() == Method::GET || req.method() == Method::HEAD;
         Box::pin(async move {
             let token = token?;
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let hash = hash_token(&token);
-            let org = state
-                .db(move |conn| {
-                    organisations::organisation_by_token(conn, &hash).map_err(ApiError::from)
-                })
-                .await?;
-            org.map(Caller)
-                .ok_or_else(|| ApiError::Unauthorized("the API token is unknown or revoked".into()))
+            let pool = state.pool.clone();
+            let (org, conn) = spawn_blocking_with_span(move || {
+                let mut conn = pool
+                    .get()
+                    .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
+                let org = organisations::organisation_by_token(&mut conn, &hash)?;
+                Ok::<_, ApiError>((org, keep_connection.then_some(conn)))
+            })
+            .await??;
+            let org = org.ok_or_else(|| {
+                ApiError::Unauthorized("the API token is unknown or revoked".into())
+            })?;
+            Ok(Caller {
+                org,
+                held: Mutex::new(conn),
+            })
         })
     }
 }

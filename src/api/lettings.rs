@@ -367,8 +367,8 @@ pub async fn post_lettings(
     .await??;
     let now = Utc::now().naive_utc();
     let reference = state.reference.clone();
-    let (counts, alert_changes) = state
-        .db(move |conn| {
+    let (counts, alert_changes) = caller
+        .db(&state, move |conn| {
             store_batch(conn, &reference, &corporation, &prepared, now).map_err(ApiError::from)
         })
         .await?;
@@ -431,8 +431,8 @@ pub async fn get_letting(
     let corporation = caller.require_corporation()?.to_string();
     let reference = reference_from_path(&path.into_inner());
     let with_history = query.history;
-    let found = state
-        .db(move |conn| {
+    let found = caller
+        .db(&state, move |conn| {
             let Some(letting) = store::find(conn, &corporation, &reference)? else {
                 return Ok(None);
             };
@@ -479,8 +479,8 @@ pub async fn delete_letting(
     let reference = reference_from_path(&path.into_inner());
     let now = Utc::now().naive_utc();
     let reference_data = state.reference.clone();
-    let (outcome, _alert_changes) = state
-        .db(move |conn| {
+    let (outcome, _alert_changes) = caller
+        .db(&state, move |conn| {
             withdraw(conn, &reference_data, &corporation, &reference, now).map_err(ApiError::from)
         })
         .await?;

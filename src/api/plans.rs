@@ -104,8 +104,10 @@ pub async fn put_target(
         set_at: Utc::now().naive_utc(),
     };
     let stored = row.clone();
-    state
-        .db(move |conn| store::set_target(conn, &stored).map_err(ApiError::from))
+    caller
+        .db(&state, move |conn| {
+            store::set_target(conn, &stored).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(TargetBody {
         municipality: row.municipality,
@@ -182,8 +184,8 @@ pub async fn post_placement(
     }
     let by = caller.org().id.clone();
     let now = Utc::now().naive_utc();
-    let row = state
-        .db(move |conn| {
+    let row = caller
+        .db(&state, move |conn| {
             store::add_placement(conn, &code, date, persons, request.note.trim(), &by, now)
                 .map_err(ApiError::from)
         })
@@ -224,8 +226,10 @@ pub async fn get_status_holders(
     caller.require_municipality_reader(&code)?;
     let through = query.through.as_deref().map(parse_half).transpose()?;
     let today = Utc::now().date_naive();
-    let body = state
-        .db(move |conn| status_holder_overview(conn, &code, today, through).map_err(ApiError::from))
+    let body = caller
+        .db(&state, move |conn| {
+            status_holder_overview(conn, &code, today, through).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(body))
 }
@@ -321,8 +325,8 @@ pub async fn put_plan(
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
     let months = months_of_year_completed(year, now.date());
-    let body = state
-        .db(move |conn: &mut DbConnection| {
+    let body = caller
+        .db(&state, move |conn: &mut DbConnection| {
             use diesel::Connection;
             conn.transaction(|conn| {
                 locks::take(conn, &[format!("municipality:{code}")], now)?;
@@ -377,8 +381,8 @@ pub async fn get_plan(
     let reference = state.reference.clone();
     let months = months_of_year_completed(year, Utc::now().date_naive());
     let version = query.version;
-    let body = state
-        .db(move |conn| {
+    let body = caller
+        .db(&state, move |conn| {
             allocation_plan(conn, &reference, &code, year, version, months).map_err(ApiError::from)
         })
         .await?

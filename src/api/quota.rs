@@ -46,8 +46,10 @@ pub async fn get_quota(
         None => Period::Year(chrono::Datelike::year(&chrono::Utc::now().date_naive())),
     };
     let reference = state.reference.clone();
-    let body = state
-        .db(move |conn| quota_status(conn, &reference, &code, period).map_err(ApiError::from))
+    let body = caller
+        .db(&state, move |conn| {
+            quota_status(conn, &reference, &code, period).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(body))
 }

@@ -257,8 +257,8 @@ pub async fn get_report(
     let current = query.current;
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
-    let (published, live) = state
-        .db(move |conn| {
+    let (published, live) = caller
+        .db(&state, move |conn| {
             let published = store::published(conn, &code, &half.to_string())?;
             let live = if published.is_none() || current {
                 Some(report::build(conn, &reference, &code, half, now)?)
@@ -330,8 +330,8 @@ pub async fn publish_report(
     let reference = state.reference.clone();
     let by = caller.org().id.clone();
     let now = Utc::now().naive_utc();
-    let publication = state
-        .db(move |conn| {
+    let publication = caller
+        .db(&state, move |conn| {
             use diesel::Connection;
             conn.transaction(|conn| {
                 let report = report::build(conn, &reference, &code, half, now)?;

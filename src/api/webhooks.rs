@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody, Problem};
 use super::AppState;
-use crate::db::organisations::OrgKind;
+use crate::db::organisations::{OrgKind, Organisation};
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,9 +87,9 @@ fn body(hook: WebhookRow, deliveries: &[DeliveryRow], secret: bool) -> WebhookBo
 }
 
 /// The municipality sees every webhook on its alerts; another reader only its own.
-fn may_see(caller: &Caller, hook: &WebhookRow) -> bool {
-    hook.owner == caller.org().id
-        || (caller.org().kind == OrgKind::Municipality && caller.org().id == hook.municipality)
+fn may_see(caller: &Organisation, hook: &WebhookRow) -> bool {
+    hook.owner == caller.id
+        || (caller.kind == OrgKind::Municipality && caller.id == hook.municipality)
 }
 
 /// Subscribes a URL to the municipality's alert changes. Any organisation that may read the
@@ -133,8 +133,8 @@ pub async fn post_webhook(
     let owner = caller.org().id.clone();
     let secret = hex::encode(rand::random::<[u8; 32]>());
     let now = Utc::now().naive_utc();
-    let hook = state
-        .db(move |conn| {
+    let hook = caller
+        .db(&state, move |conn| {
             store::insert_webhook(conn, &code, &owner, &url, &secret, now).map_err(ApiError::from)
         })
         .await?;
@@ -157,9 +157,9 @@ pub async fn list_webhooks(
 ) -> Result<HttpResponse, ApiError> {
     let code = super::municipality_path(path.into_inner())?;
     caller.require_municipality_reader(&code)?;
-    let who = caller.clone();
-    let list = state
-        .db(move |conn| {
+    let who = caller.org().clone();
+    let list = caller
+        .db(&state, move |conn| {
             let mut out = Vec::new();
             for hook in store::webhooks_of(conn, &code)?
                 .into_iter()
@@ -180,10 +180,12 @@ async fn own_hook(
     id: i64,
     state: &AppState,
 ) -> Result<WebhookRow, ApiError> {
-    let hook = state
-        .db(move |conn| store::find_webhook(conn, id).map_err(ApiError::from))
+    let hook = caller
+        .db(state, move |conn| {
+            store::find_webhook(conn, id).map_err(ApiError::from)
+        })
         .await?;
-    hook.filter(|h| h.municipality == code && may_see(caller, h))
+    hook.filter(|h| h.municipality == code && may_see(caller.org(), h))
         .ok_or_else(|| {
             ApiError::not_found(
                 "webhook_not_found",
@@ -209,8 +211,10 @@ pub async fn list_deliveries(
     let code = super::municipality_path(code)?;
     caller.require_municipality_reader(&code)?;
     own_hook(&caller, &code, id, &state).await?;
-    let list = state
-        .db(move |conn| store::deliveries(conn, id, 500).map_err(ApiError::from))
+    let list = caller
+        .db(&state, move |conn| {
+            store::deliveries(conn, id, 500).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(DeliveryBody::from).collect::<Vec<_>>()))
 }
@@ -232,8 +236,10 @@ pub async fn delete_webhook(
     let code = super::municipality_path(code)?;
     caller.require_municipality_reader(&code)?;
     own_hook(&caller, &code, id, &state).await?;
-    state
-        .db(move |conn| store::deactivate(conn, id).map_err(ApiError::from))
+    caller
+        .db(&state, move |conn| {
+            store::deactivate(conn, id).map_err(ApiError::from)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

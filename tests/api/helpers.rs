@@ -204,7 +204,8 @@ impl TestApp {
         settings.webhook_retry_max_seconds = 1;
         adjust(&mut settings);
         let url = database.url.clone();
-        let pool = tokio::task::spawn_blocking(move || db::connect_pool(&url, 4))
+        let pool_size = settings.pool_size;
+        let pool = tokio::task::spawn_blocking(move || db::connect_pool(&url, pool_size))
             .await
             .expect("join")
             .expect("database opens and migrates");
