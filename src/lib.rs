@@ -56,8 +56,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let delivery = settings.delivery();
         let worker_pool = pool.clone();
+        let permits = usize::try_from(pool.max_size()).unwrap_or(1);
         let state = web::Data::new(AppState {
             pool,
+            connection_permits: Arc::new(tokio::sync::Semaphore::new(permits)),
             reference,
             max_body_bytes: settings.max_body_bytes,
             max_batch_records: settings.max_batch_records,

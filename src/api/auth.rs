@@ -18,6 +18,7 @@ use super::AppState;
 use crate::db::organisations::{self, OrgKind, Organisation};
 use crate::db::{DbConnection, PooledConnection};
 use crate::telemetry::spawn_blocking_with_span;
+use tokio::sync::OwnedSemaphorePermit;
 
 /// The prefix of every API token, so a leaked token is recognisable.
 pub const TOKEN_PREFIX: &str = "qm_";
@@ -41,7 +42,7 @@ pub fn new_token() -> String {
 /// back to the pool at once, so no connection sits idle while a large body arrives.
 pub struct Caller {
     org: Organisation,
-    held: Mutex<Option<PooledConnection>>,
+    held: Mutex<Option<(PooledConnection, OwnedSemaphorePermit)>>,
 }
 
 impl std::fmt::Debug for Caller {
@@ -69,7 +70,15 @@ impl Caller {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         match held {
-            Some(mut conn) => spawn_blocking_with_span(move || f(&mut conn)).await?,
+            Some((mut conn, permit)) => {
+                spawn_blocking_with_span(move || {
+                    let result = f(&mut conn);
+                    drop(conn);
+                    drop(permit);
+                    result
+                })
+                .await?
+            }
             None => state.db(f).await,
         }
     }
@@ -156,13 +165,14 @@ impl FromRequest for Caller {
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let hash = hash_token(&token);
+            let permit = state.connection_permit().await?;
             let pool = state.pool.clone();
-            let (org, conn) = spawn_blocking_with_span(move || {
+            let (org, held) = spawn_blocking_with_span(move || {
                 let mut conn = pool
                     .get()
                     .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
                 let org = organisations::organisation_by_token(&mut conn, &hash)?;
-                Ok::<_, ApiError>((org, keep_connection.then_some(conn)))
+                Ok::<_, ApiError>((org, keep_connection.then_some((conn, permit))))
             })
             .await??;
             let org = org.ok_or_else(|| {
@@ -170,7 +180,7 @@ impl FromRequest for Caller {
             })?;
             Ok(Caller {
                 org,
-                held: Mutex::new(conn),
+                held: Mutex::new(held),
             })
         })
     }

@@ -14,6 +14,7 @@ pub mod webhooks;
 use std::sync::Arc;
 
 use actix_web::web;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::ReferenceData;
 use crate::db::{DbConnection, Pool};
@@ -22,6 +23,10 @@ use error::ApiError;
 /// What every handler can reach.
 pub struct AppState {
     pub pool: Pool,
+    /// One permit per pooled connection. Requests queue here, asynchronously and first come
+    /// first served, before they take a connection; the pool's own wait wakes an arbitrary
+    /// waiter, which under load left a few requests waiting many times their turn.
+    pub connection_permits: Arc<Semaphore>,
     pub reference: Arc<ReferenceData>,
     pub max_body_bytes: usize,
     pub max_batch_records: usize,
@@ -34,14 +39,27 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let permit = self.connection_permit().await?;
         let pool = self.pool.clone();
         crate::telemetry::spawn_blocking_with_span(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            drop(conn);
+            drop(permit);
+            result
         })
         .await?
+    }
+
+    /// Waits (in turn) for the right to take a pooled connection.
+    pub async fn connection_permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.connection_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))
     }
 }
 
