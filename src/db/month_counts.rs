@@ -87,38 +87,19 @@ impl Deltas {
     }
 
     /// Applies the changes (on PostgreSQL in multi-row upserts sized to the bind limit: a few
-    /// statements per batch instead of one per key), then removes the groups that fell to zero. Call in the
-    /// transaction that changed the lettings.
+    /// statements per batch instead of one per key), then removes the groups that fell to
+    /// zero. Call in the transaction that changed the lettings.
     pub fn apply(self, conn: &mut DbConnection) -> QueryResult<()> {
         let mut emptied: BTreeSet<String> = BTreeSet::new();
-        let counts: Vec<CountDelta> = self
-            .by_key
+        let counts: Vec<CountDelta> = changed(self.by_key, |k| &k.municipality, &mut emptied)
             .into_iter()
-            .filter(|(_, delta)| *delta != 0)
-            .map(|(key, delta)| {
-                if delta < 0 {
-                    emptied.insert(key.municipality.clone());
-                }
-                CountDelta {
-                    key,
-                    lettings: delta,
-                }
-            })
+            .map(|(key, lettings)| CountDelta { key, lettings })
             .collect();
-        let profiles: Vec<ProfileDelta> = self
-            .by_profile
-            .into_iter()
-            .filter(|(_, delta)| *delta != 0)
-            .map(|(key, delta)| {
-                if delta < 0 {
-                    emptied.insert(key.municipality.clone());
-                }
-                ProfileDelta {
-                    key,
-                    lettings: delta,
-                }
-            })
-            .collect();
+        let profiles: Vec<ProfileDelta> =
+            changed(self.by_profile, |k| &k.municipality, &mut emptied)
+                .into_iter()
+                .map(|(key, lettings)| ProfileDelta { key, lettings })
+                .collect();
         macro_rules! upsert_counts {
             ($c:expr, $values:expr) => {
                 diesel::insert_into(mc::table)
@@ -197,6 +178,24 @@ impl Deltas {
         }
         Ok(())
     }
+}
+
+/// The keys whose count changed. A municipality where a count fell is noted in `emptied`:
+/// some of its groups may now be empty.
+fn changed<K>(
+    deltas: HashMap<K, i64>,
+    municipality: impl Fn(&K) -> &str,
+    emptied: &mut BTreeSet<String>,
+) -> Vec<(K, i64)> {
+    deltas
+        .into_iter()
+        .filter(|(_, delta)| *delta != 0)
+        .inspect(|(key, delta)| {
+            if *delta < 0 {
+                emptied.insert(municipality(key).to_string());
+            }
+        })
+        .collect()
 }
 
 /// Columns written per `letting_month_counts` row.
