@@ -280,6 +280,7 @@ fn main() {
     let body = batch_json(args.lettings);
     let server = std::env::var("QUOTAMONITOR_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
+    db::init_openssl();
     let postgres_reachable = PgConnection::establish(&server).is_ok();
     if !postgres_reachable && !args.skip_missing_postgres {
         panic!("PostgreSQL at {server} does not answer; set QUOTAMONITOR_TEST_POSTGRES_URL or pass --no-postgres-if-missing");

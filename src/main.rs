@@ -114,6 +114,7 @@ enum TokenCommand {
 }
 
 fn main() -> ExitCode {
+    quotamonitor::db::init_openssl();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -118,7 +118,10 @@ impl DatabaseUrl {
                 ))?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            Self::Postgres { url } => Ok(DbConnection::Postgresql(PgConnection::establish(url)?)),
+            Self::Postgres { url } => {
+                init_openssl();
+                Ok(DbConnection::Postgresql(PgConnection::establish(url)?))
+            }
         }
     }
 }
@@ -190,6 +193,15 @@ impl ManageConnection for ConnectionManager {
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
     }
+}
+
+/// Initialises OpenSSL before libpq does, without OpenSSL's clean-up at exit. Otherwise
+/// libpq's initialisation registers that clean-up with `atexit`, and it frees OpenSSL's state
+/// while pool threads may still use it: an intermittent SIGSEGV when a process ends (seen in
+/// CI after every test had passed; diesel-rs/diesel#3441, sfackler/r2d2#137). Runs once;
+/// called before every PostgreSQL connection is opened, and first thing in `main`.
+pub fn init_openssl() {
+    openssl_sys::init();
 }
 
 /// Most bind parameters one statement may carry: 32766 on SQLite, 65535 on PostgreSQL.

@@ -95,6 +95,7 @@ impl TestDatabase {
             Backend::Postgres => {
                 let server_url = postgres_server_url()?;
                 let name = format!("qm_test_{}", uuid::Uuid::new_v4().simple());
+                quotamonitor::db::init_openssl();
                 let mut conn = PgConnection::establish(&server_url)
                     .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server_url}: {e}"));
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
