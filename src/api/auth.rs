@@ -14,11 +14,10 @@ use actix_web::{web, FromRequest, HttpRequest};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
-use super::AppState;
+use super::{AppState, Lease};
 use crate::db::organisations::{self, OrgKind, Organisation};
-use crate::db::{DbConnection, PooledConnection};
+use crate::db::DbConnection;
 use crate::telemetry::spawn_blocking_with_span;
-use tokio::sync::OwnedSemaphorePermit;
 
 /// The prefix of every API token, so a leaked token is recognisable.
 pub const TOKEN_PREFIX: &str = "qm_";
@@ -42,7 +41,7 @@ pub fn new_token() -> String {
 /// back to the pool at once, so no connection sits idle while a large body arrives.
 pub struct Caller {
     org: Organisation,
-    held: Mutex<Option<(PooledConnection, OwnedSemaphorePermit)>>,
+    held: Mutex<Option<Lease>>,
 }
 
 impl std::fmt::Debug for Caller {
@@ -70,15 +69,7 @@ impl Caller {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         match held {
-            Some((mut conn, permit)) => {
-                spawn_blocking_with_span(move || {
-                    let result = f(&mut conn);
-                    drop(conn);
-                    drop(permit);
-                    result
-                })
-                .await?
-            }
+            Some(mut lease) => spawn_blocking_with_span(move || f(&mut lease)).await?,
             None => state.db(f).await,
         }
     }
@@ -168,11 +159,9 @@ impl FromRequest for Caller {
             let permit = state.connection_permit().await?;
             let pool = state.pool.clone();
             let (org, held) = spawn_blocking_with_span(move || {
-                let mut conn = pool
-                    .get()
-                    .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
-                let org = organisations::organisation_by_token(&mut conn, &hash)?;
-                Ok::<_, ApiError>((org, keep_connection.then_some((conn, permit))))
+                let mut lease = Lease::take(&pool, permit)?;
+                let org = organisations::organisation_by_token(&mut lease, &hash)?;
+                Ok::<_, ApiError>((org, keep_connection.then_some(lease)))
             })
             .await??;
             let org = org.ok_or_else(|| {

@@ -17,7 +17,7 @@ use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::ReferenceData;
-use crate::db::{DbConnection, Pool};
+use crate::db::{DbConnection, Pool, PooledConnection};
 use error::ApiError;
 
 /// What every handler can reach.
@@ -42,13 +42,8 @@ impl AppState {
         let permit = self.connection_permit().await?;
         let pool = self.pool.clone();
         crate::telemetry::spawn_blocking_with_span(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
-            let result = f(&mut conn);
-            drop(conn);
-            drop(permit);
-            result
+            let mut lease = Lease::take(&pool, permit)?;
+            f(&mut lease)
         })
         .await?
     }
@@ -60,6 +55,40 @@ impl AppState {
             .acquire_owned()
             .await
             .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))
+    }
+}
+
+/// A pooled connection with the permit it was taken under. Fields drop in order: the
+/// connection goes back to the pool before the permit is released, so whoever is next in line
+/// finds a connection free.
+pub struct Lease {
+    conn: PooledConnection,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Lease {
+    /// Takes a connection from the pool under `permit`. Blocking: call on the blocking pool.
+    pub fn take(pool: &Pool, permit: OwnedSemaphorePermit) -> Result<Self, ApiError> {
+        let conn = pool
+            .get()
+            .map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))?;
+        Ok(Self {
+            conn,
+            _permit: permit,
+        })
+    }
+}
+
+impl std::ops::Deref for Lease {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Lease {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
     }
 }
 

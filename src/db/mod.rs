@@ -204,6 +204,12 @@ pub fn init_openssl() {
     openssl_sys::init();
 }
 
+/// `SUM(lettings)` over the aggregate rows of a group, as a 64-bit integer on both backends
+/// (PostgreSQL sums a BIGINT into a NUMERIC).
+fn summed_lettings() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(lettings) AS BIGINT)")
+}
+
 /// Most bind parameters one statement may carry: 32766 on SQLite, 65535 on PostgreSQL.
 pub trait BindLimit {
     fn bind_limit(&self) -> usize;

@@ -14,7 +14,8 @@ use diesel::upsert::excluded;
 use super::lettings::{ClassificationRow, LettingData};
 use super::schema::letting_month_counts as mc;
 use super::schema::letting_month_profiles as mp;
-use super::{BindLimit, DbConnection};
+use super::{summed_lettings, BindLimit, DbConnection};
+use crate::domain::period::month_key;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
 #[diesel(table_name = mc)]
@@ -239,7 +240,6 @@ pub fn profiles(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<ProfileRow>> {
-    use crate::domain::period::month_key;
     let rows: Vec<ProfileRow> = mp::table
         .filter(mp::municipality.eq(municipality))
         .filter(mp::contract_month.ge(month_key(from)))
@@ -266,12 +266,6 @@ pub fn profiles(
         .collect())
 }
 
-/// `SUM(lettings)` of the profile rows in a group, as a 64-bit integer on both backends
-/// (PostgreSQL sums a BIGINT into a NUMERIC).
-fn summed_lettings() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
-    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(lettings) AS BIGINT)")
-}
-
 /// (rent class, route, urgency, household size, lettings).
 pub type BreakdownGroup = (String, String, Option<String>, i32, i64);
 
@@ -284,7 +278,6 @@ pub fn breakdown_sums(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<BreakdownGroup>> {
-    use crate::domain::period::month_key;
     let rows: Vec<(String, String, String, i32, i64)> = mp::table
         .filter(mp::municipality.eq(municipality))
         .filter(mp::contract_month.ge(month_key(from)))
@@ -322,7 +315,6 @@ pub fn counted_by_route_and_urgency(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(String, Option<String>, i64)>> {
-    use crate::domain::period::month_key;
     let rows: Vec<(String, String, i64)> = mp::table
         .filter(mp::municipality.eq(municipality))
         .filter(mp::contract_month.ge(month_key(from)))
@@ -347,7 +339,6 @@ pub fn persons_by_month(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(i32, i64)>> {
-    use crate::domain::period::month_key;
     mp::table
         .filter(mp::municipality.eq(municipality))
         .filter(mp::contract_month.ge(month_key(from)))

@@ -6,7 +6,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::schema::{letting_month_counts, lettings};
-use super::DbConnection;
+use super::{summed_lettings, DbConnection};
 use crate::domain::period::month_key;
 
 /// Lettings with the same corporation, month and classification.
@@ -107,7 +107,7 @@ pub fn count_period_groups(
             m::income_above_limit,
             m::in_passend_denominator,
             m::passend_compliant,
-            diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(lettings) AS BIGINT)"),
+            summed_lettings(),
         ))
         .load(conn)?;
     Ok(rows

@@ -332,7 +332,7 @@ pub fn build(
         .filter(|(_, kind, _)| kind == "corporation")
         .map(|(id, _, _)| id.clone())
         .collect();
-    corporations.extend(half_groups.iter().map(|g| g.corporation.clone()));
+    corporations.extend(corporations_with_lettings);
     let completeness = corporations
         .into_iter()
         .map(|corporation| CompletenessRow {
