@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use quotamonitor::config::ReferenceData;
 use quotamonitor::domain::letting::{classify, LettingInput, Route};
-use quotamonitor::ingest::{self, BatchContext};
+use quotamonitor::service::ingest::{self, BatchContext};
 
 const RECORDS: usize = 1000;
 

@@ -15,11 +15,11 @@ use std::time::Instant;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::PgConnection;
-use quotamonitor::admin;
 use quotamonitor::config::ReferenceData;
 use quotamonitor::db::lettings::PlainInsert;
 use quotamonitor::db::{self, lettings};
-use quotamonitor::ingest::{self, BatchContext};
+use quotamonitor::service::admin;
+use quotamonitor::service::ingest::{self, BatchContext};
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 

@@ -4,6 +4,7 @@
 //! binary works from any directory.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -17,6 +18,15 @@ const BUILT_IN_AGREEMENTS: [(&str, &str); 1] = [(
     "GM0629.toml",
     include_str!("../config/agreements/GM0629.toml"),
 )];
+
+/// How the webhook delivery worker paces itself, from the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliverySettings {
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub timeout: Duration,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,9 +72,8 @@ pub fn config_dir() -> PathBuf {
 }
 
 impl Settings {
-    pub fn delivery(&self) -> crate::webhooks::DeliverySettings {
-        use std::time::Duration;
-        crate::webhooks::DeliverySettings {
+    pub fn delivery(&self) -> DeliverySettings {
+        DeliverySettings {
             poll_interval: Duration::from_millis(self.webhook_poll_ms.max(10)),
             retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             retry_max: Duration::from_secs(self.webhook_retry_max_seconds.max(1)),

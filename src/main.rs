@@ -10,8 +10,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use quotamonitor::cli::demo;
 use quotamonitor::config::{ReferenceData, Settings};
-use quotamonitor::{admin, db, demo, telemetry, Application};
+use quotamonitor::service::admin;
+use quotamonitor::{db, telemetry, Application};
 
 #[derive(Parser)]
 #[command(
@@ -149,7 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let reference = ReferenceData::load(settings.config_dir.as_deref())?;
             let started = std::time::Instant::now();
-            let shape = quotamonitor::generate::Shape {
+            let shape = quotamonitor::cli::generate::Shape {
                 municipalities,
                 corporations,
                 from_year: from,
@@ -159,7 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let mut last = 0;
             let written =
-                quotamonitor::generate::generate(&mut *conn()?, &reference, shape, |n| {
+                quotamonitor::cli::generate::generate(&mut *conn()?, &reference, shape, |n| {
                     if n >= last + 250_000 {
                         last = n;
                         eprintln!(
@@ -209,7 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command: AlertsCommand::Recompute { municipality, year },
         } => {
             let reference = ReferenceData::load(settings.config_dir.as_deref())?;
-            let changes = quotamonitor::letting_changes::recompute_alerts(
+            let changes = quotamonitor::service::letting_changes::recompute_alerts(
                 &mut *conn()?,
                 &reference,
                 &municipality,

@@ -4,11 +4,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::guards::MunicipalityReader;
 use super::AppState;
 use crate::db::alerts::{self as store, AlertEventRow, AlertRow, StateFilter};
 use crate::domain::quota::rounded_share;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AlertsQuery {
@@ -130,13 +131,11 @@ impl AlertBody {
 )]
 #[get("/api/v1/municipalities/{code}/alerts")]
 pub async fn get_alerts(
-    caller: Caller,
-    code: web::Path<String>,
+    caller: MunicipalityReader,
     query: web::Query<AlertsQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(code.into_inner())?;
-    caller.require_municipality_reader(&code)?;
+    let code = caller.code().to_string();
     let filter = match query.state.as_deref() {
         None | Some("open") => StateFilter::Open,
         Some("resolved") => StateFilter::Resolved,
@@ -162,4 +161,9 @@ pub async fn get_alerts(
             .map(|(a, h)| AlertBody::new(a, h))
             .collect(),
     }))
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_alerts);
 }

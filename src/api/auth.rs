@@ -11,27 +11,13 @@ use std::sync::Mutex;
 
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, HttpRequest};
-use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
-use super::{AppState, Lease};
+use super::AppState;
 use crate::db::organisations::{self, OrgKind, Organisation};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Lease};
+use crate::service::admin::hash_token;
 use crate::telemetry::spawn_blocking_with_span;
-
-/// The prefix of every API token, so a leaked token is recognisable.
-pub const TOKEN_PREFIX: &str = "qm_";
-
-/// Hex SHA-256 of a token: what the database stores.
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// A new random token: `qm_` and 64 hex characters (256 bits).
-pub fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
-}
 
 /// The organisation behind the request's token.
 ///
@@ -80,30 +66,6 @@ impl Caller {
         match org.kind {
             OrgKind::Municipality => org.id == code || org.municipalities.contains(code),
             OrgKind::Corporation | OrgKind::TenantAssociation => org.municipalities.contains(code),
-        }
-    }
-
-    pub fn require_municipality_reader(&self, code: &str) -> Result<(), ApiError> {
-        if self.may_read_municipality(code) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "organisation {} may not read the figures of municipality {code}",
-                self.org.id
-            )))
-        }
-    }
-
-    /// Only the municipality itself sets its task and plans, and publishes its reports.
-    pub fn require_municipality_itself(&self, code: &str) -> Result<(), ApiError> {
-        if self.org.kind == OrgKind::Municipality && self.org.id == code {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "only municipality {code} itself may do this; {} is a {}",
-                self.org.id,
-                self.org.kind.as_str()
-            )))
         }
     }
 
@@ -157,9 +119,9 @@ impl FromRequest for Caller {
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let hash = hash_token(&token);
             let permit = state.connection_permit().await?;
-            let pool = state.pool.clone();
+            let database = state.database.clone();
             let (org, held) = spawn_blocking_with_span(move || {
-                let mut lease = Lease::take(&pool, permit)?;
+                let mut lease = database.take(permit)?;
                 let org = organisations::organisation_by_token(&mut lease, &hash)?;
                 Ok::<_, ApiError>((org, keep_connection.then_some(lease)))
             })
@@ -172,22 +134,5 @@ impl FromRequest for Caller {
                 held: Mutex::new(held),
             })
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_prefixed_random_and_hashed() {
-        let a = new_token();
-        let b = new_token();
-        assert!(a.starts_with(TOKEN_PREFIX));
-        assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
-        assert_ne!(a, b);
-        assert_eq!(hash_token(&a).len(), 64);
-        assert_ne!(hash_token(&a), a);
-        assert_eq!(hash_token("qm_x"), hash_token("qm_x"));
     }
 }

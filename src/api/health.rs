@@ -3,6 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthBody {
@@ -32,4 +33,9 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             })
         }
     }
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health);
 }

@@ -15,9 +15,10 @@ use crate::db::lettings::{
     self as store, IngestCounts, LettingVersion, StoredLetting, WithdrawOutcome,
 };
 use crate::domain::money::from_cents;
-use crate::ingest::{self, BatchContext, BodyError, CsvDialect};
-use crate::letting_changes::{store_batch, withdraw};
+use crate::service::ingest::{self, BatchContext, BodyError, CsvDialect};
+use crate::service::letting_changes::{store_batch, withdraw};
 use crate::telemetry::spawn_blocking_with_span;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The result of a batch.
 #[derive(Debug, Serialize, ToSchema)]
@@ -491,4 +492,11 @@ pub async fn delete_letting(
             Ok(HttpResponse::Ok().json(LettingBody::new(l, None)))
         }
     }
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(post_lettings)
+        .service(get_letting)
+        .service(delete_letting);
 }

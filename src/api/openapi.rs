@@ -1,10 +1,12 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations so it cannot drift.
 
-use actix_web::{get, HttpResponse};
+use actix_web::{get, web, App, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
-use super::{alerts, error, health, lettings, plans, quota, reports, webhooks};
+use super::{error, lettings};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,31 +14,12 @@ use super::{alerts, error, health, lettings, plans, quota, reports, webhooks};
         title = "quotamonitor",
         description = "Monitors the letting of social rental homes against Dutch performance agreements (prestatieafspraken): urgent share, rent-cap share, income exemption share and passend toewijzen.",
     ),
-    paths(
-        health::health,
-        lettings::post_lettings,
-        lettings::get_letting,
-        lettings::delete_letting,
-        quota::get_quota,
-        alerts::get_alerts,
-        plans::put_target,
-        plans::post_placement,
-        plans::get_status_holders,
-        plans::put_plan,
-        plans::get_plan,
-        reports::get_report,
-        reports::publish_report,
-        webhooks::post_webhook,
-        webhooks::list_webhooks,
-        webhooks::list_deliveries,
-        webhooks::delete_webhook,
-    ),
     components(schemas(
         error::ErrorBody,
         error::Problem,
         lettings::LettingRecord,
         lettings::LettingBatch,
-        crate::quota::QuotaBody,
+        crate::service::quota::QuotaBody,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -70,9 +53,30 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document, served as it was built at start-up.
+pub struct Document(pub String);
+
+/// The OpenAPI document: the description above, with the paths and schemas of every route
+/// [`super::routes`] registers.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::routes)
+        .split_for_parts();
+    document
+}
+
 /// The OpenAPI document. No token needed.
 #[utoipa::path(tag = "service", responses((status = 200, description = "The OpenAPI 3.1 document")))]
 #[get("/api/v1/openapi.json")]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json(document: web::Data<Document>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.0.clone())
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(openapi_json);
 }

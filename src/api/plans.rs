@@ -7,17 +7,18 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Caller;
 use super::error::{ApiError, ErrorBody, Problem};
+use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
 use crate::db::plans::{self as store, TargetRow};
 use crate::db::{locks, DbConnection};
 use crate::domain::allocation_plan::categories;
 use crate::domain::period::Period;
-use crate::plans::{
+use crate::service::plans::{
     allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
     PlacementBody, StatusHoldersBody,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 fn parse_half(text: &str) -> Result<Period, ApiError> {
     match text.parse::<Period>() {
@@ -73,14 +74,13 @@ pub struct TargetBody {
 )]
 #[put("/api/v1/municipalities/{code}/status-holder-targets/{half}")]
 pub async fn put_target(
-    caller: Caller,
+    caller: MunicipalityItself,
     path: web::Path<(String, String)>,
     body: web::Json<TargetRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, half) = path.into_inner();
-    let code = super::municipality_path(code)?;
-    caller.require_municipality_itself(&code)?;
+    let (_, half) = path.into_inner();
+    let code = caller.code().to_string();
     let half = parse_half(&half)?;
     let request = body.into_inner();
     let persons = i32::try_from(request.persons)
@@ -144,13 +144,11 @@ pub struct PlacementRequest {
 )]
 #[post("/api/v1/municipalities/{code}/status-holder-placements")]
 pub async fn post_placement(
-    caller: Caller,
-    path: web::Path<String>,
+    caller: MunicipalityItself,
     body: web::Json<PlacementRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(path.into_inner())?;
-    caller.require_municipality_itself(&code)?;
+    let code = caller.code().to_string();
     let request = body.into_inner();
     let persons = i32::try_from(request.persons)
         .ok()
@@ -217,13 +215,11 @@ pub struct StatusHoldersQuery {
 )]
 #[get("/api/v1/municipalities/{code}/status-holders")]
 pub async fn get_status_holders(
-    caller: Caller,
-    path: web::Path<String>,
+    caller: MunicipalityReader,
     query: web::Query<StatusHoldersQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(path.into_inner())?;
-    caller.require_municipality_reader(&code)?;
+    let code = caller.code().to_string();
     let through = query.through.as_deref().map(parse_half).transpose()?;
     let today = Utc::now().date_naive();
     let body = caller
@@ -259,14 +255,13 @@ pub struct PlanRequest {
 )]
 #[put("/api/v1/municipalities/{code}/allocation-plans/{year}")]
 pub async fn put_plan(
-    caller: Caller,
+    caller: MunicipalityItself,
     path: web::Path<(String, i32)>,
     body: web::Json<PlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, year) = path.into_inner();
-    let code = super::municipality_path(code)?;
-    caller.require_municipality_itself(&code)?;
+    let (_, year) = path.into_inner();
+    let code = caller.code().to_string();
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::bad_request(
             "invalid_year",
@@ -370,14 +365,13 @@ pub struct PlanQuery {
 )]
 #[get("/api/v1/municipalities/{code}/allocation-plans/{year}")]
 pub async fn get_plan(
-    caller: Caller,
+    caller: MunicipalityReader,
     path: web::Path<(String, i32)>,
     query: web::Query<PlanQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, year) = path.into_inner();
-    let code = super::municipality_path(code)?;
-    caller.require_municipality_reader(&code)?;
+    let (_, year) = path.into_inner();
+    let code = caller.code().to_string();
     let reference = state.reference.clone();
     let months = months_of_year_completed(year, Utc::now().date_naive());
     let version = query.version;
@@ -396,4 +390,13 @@ pub async fn get_plan(
             )
         })?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(put_target)
+        .service(post_placement)
+        .service(get_status_holders)
+        .service(put_plan)
+        .service(get_plan);
 }

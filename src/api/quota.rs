@@ -2,11 +2,12 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::guards::MunicipalityReader;
 use super::AppState;
 use crate::domain::period::Period;
-use crate::quota::{quota_status, QuotaBody};
+use crate::service::quota::{quota_status, QuotaBody};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct QuotaQuery {
@@ -30,13 +31,11 @@ pub struct QuotaQuery {
 )]
 #[get("/api/v1/municipalities/{code}/quota")]
 pub async fn get_quota(
-    caller: Caller,
-    code: web::Path<String>,
+    caller: MunicipalityReader,
     query: web::Query<QuotaQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(code.into_inner())?;
-    caller.require_municipality_reader(&code)?;
+    let code = caller.code().to_string();
     let period: Period = match &query.period {
         Some(text) => text
             .parse()
@@ -52,4 +51,9 @@ pub async fn get_quota(
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_quota);
 }

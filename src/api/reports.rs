@@ -8,14 +8,15 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
 use crate::db::organisations::OrgKind;
 use crate::db::report::{self as store, PublishedReport};
 use crate::report::labels::{label, Lang};
 use crate::report::tables::{tables, Cell, Table};
 use crate::report::{self, parse_half, restatements, suppress_small_cells, Report, Restatement};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReportQuery {
@@ -49,8 +50,7 @@ fn format_of(text: Option<&str>) -> Result<Format, ApiError> {
     }
 }
 
-fn check_path(code: &str, half: &str) -> Result<crate::domain::period::Period, ApiError> {
-    super::municipality_path(code.to_string())?;
+fn check_half(half: &str) -> Result<crate::domain::period::Period, ApiError> {
     parse_half(half).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_half_year",
@@ -242,14 +242,13 @@ fn render(
 )]
 #[get("/api/v1/municipalities/{code}/reports/{half}")]
 pub async fn get_report(
-    caller: Caller,
+    caller: MunicipalityReader,
     path: web::Path<(String, String)>,
     query: web::Query<ReportQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, half_text) = path.into_inner();
-    let half = check_path(&code, &half_text)?;
-    caller.require_municipality_reader(&code)?;
+    let half = check_half(&half_text)?;
     let format = format_of(query.format.as_deref())?;
     let lang = Lang::parse(query.lang.as_deref())
         .ok_or_else(|| ApiError::bad_request("invalid_lang", "lang must be nl or en"))?;
@@ -320,13 +319,12 @@ pub async fn get_report(
 )]
 #[post("/api/v1/municipalities/{code}/reports/{half}/publish")]
 pub async fn publish_report(
-    caller: Caller,
+    caller: MunicipalityItself,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, half_text) = path.into_inner();
-    let half = check_path(&code, &half_text)?;
-    caller.require_municipality_itself(&code)?;
+    let half = check_half(&half_text)?;
     let reference = state.reference.clone();
     let by = caller.org().id.clone();
     let now = Utc::now().naive_utc();
@@ -354,4 +352,9 @@ pub async fn publish_report(
         .await?
         .ok_or_else(|| ApiError::Conflict(format!("the report for {half_text} is already published; use ?current=true to see what changed since")))?;
     Ok(HttpResponse::Created().json(PublicationBody::from(&publication)))
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_report).service(publish_report);
 }

@@ -7,9 +7,11 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody, Problem};
+use super::guards::MunicipalityReader;
 use super::AppState;
 use crate::db::organisations::{OrgKind, Organisation};
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -107,13 +109,11 @@ fn may_see(caller: &Organisation, hook: &WebhookRow) -> bool {
 )]
 #[post("/api/v1/municipalities/{code}/webhooks")]
 pub async fn post_webhook(
-    caller: Caller,
-    path: web::Path<String>,
+    caller: MunicipalityReader,
     request: web::Json<WebhookRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(path.into_inner())?;
-    caller.require_municipality_reader(&code)?;
+    let code = caller.code().to_string();
     let url = request.into_inner().url;
     let parsed = reqwest::Url::parse(&url)
         .ok()
@@ -151,12 +151,10 @@ pub async fn post_webhook(
 )]
 #[get("/api/v1/municipalities/{code}/webhooks")]
 pub async fn list_webhooks(
-    caller: Caller,
-    path: web::Path<String>,
+    caller: MunicipalityReader,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::municipality_path(path.into_inner())?;
-    caller.require_municipality_reader(&code)?;
+    let code = caller.code().to_string();
     let who = caller.org().clone();
     let list = caller
         .db(&state, move |conn| {
@@ -203,13 +201,12 @@ async fn own_hook(
 )]
 #[get("/api/v1/municipalities/{code}/webhooks/{id}/deliveries")]
 pub async fn list_deliveries(
-    caller: Caller,
+    caller: MunicipalityReader,
     path: web::Path<(String, i64)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, id) = path.into_inner();
-    let code = super::municipality_path(code)?;
-    caller.require_municipality_reader(&code)?;
+    let (_, id) = path.into_inner();
+    let code = caller.code().to_string();
     own_hook(&caller, &code, id, &state).await?;
     let list = caller
         .db(&state, move |conn| {
@@ -228,13 +225,12 @@ pub async fn list_deliveries(
 )]
 #[delete("/api/v1/municipalities/{code}/webhooks/{id}")]
 pub async fn delete_webhook(
-    caller: Caller,
+    caller: MunicipalityReader,
     path: web::Path<(String, i64)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, id) = path.into_inner();
-    let code = super::municipality_path(code)?;
-    caller.require_municipality_reader(&code)?;
+    let (_, id) = path.into_inner();
+    let code = caller.code().to_string();
     own_hook(&caller, &code, id, &state).await?;
     caller
         .db(&state, move |conn| {
@@ -242,4 +238,12 @@ pub async fn delete_webhook(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The routes of this module, for the router and the OpenAPI document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(post_webhook)
+        .service(list_webhooks)
+        .service(list_deliveries)
+        .service(delete_webhook);
 }

@@ -4,6 +4,7 @@
 //! diesel code on the concrete connection.
 
 pub mod alerts;
+pub mod lease;
 pub mod lettings;
 pub mod locks;
 pub mod month_counts;
@@ -22,6 +23,8 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use lease::{Database, Lease};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

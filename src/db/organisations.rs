@@ -8,32 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, organisation_municipalities, organisations};
 use super::DbConnection;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgKind {
-    Municipality,
-    Corporation,
-    TenantAssociation,
-}
-
-impl OrgKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            OrgKind::Municipality => "municipality",
-            OrgKind::Corporation => "corporation",
-            OrgKind::TenantAssociation => "tenant_association",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "municipality" => Some(OrgKind::Municipality),
-            "corporation" => Some(OrgKind::Corporation),
-            "tenant_association" => Some(OrgKind::TenantAssociation),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::organisation::OrgKind;
 
 /// An organisation with the municipalities it belongs to (a municipality: itself).
 #[derive(Debug, Clone, PartialEq, Eq)]

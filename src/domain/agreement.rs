@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::quota::Metric;
+use super::metric::Metric;
 
 /// The urgency categories when an agreement names none.
 pub const DEFAULT_URGENCY_CATEGORIES: [&str; 9] = [

@@ -6,18 +6,24 @@
 //! - verhuring: validatie en classificatie (sociaal, huurklasse, passend toewijzen,
 //!   vrije toewijzingsruimte, urgent) → [`letting`]
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
+//! - de meetwaarden van de afspraken (urgent_share, rent_cap_share, …), max. of min. → [`metric`]
 //! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
 //! - signalering (alerts openen, ophogen, afsluiten) → [`alerts`]
 //! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
 //! - bedragen in centen → [`money`]
+//! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
+//! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
 
 pub mod agreement;
 pub mod alerts;
 pub mod allocation_plan;
 pub mod letting;
+pub mod metric;
 pub mod money;
 pub mod norms;
+pub mod organisation;
 pub mod period;
+pub mod problem;
 pub mod quota;
 pub mod status_holders;

@@ -29,11 +29,11 @@ use crate::db::DbConnection;
 use crate::domain::allocation_plan::category_of;
 use crate::domain::period::{month_key, Period};
 use crate::domain::quota::{rounded_share, ScopeCounts};
-use crate::plans::{
+use crate::service::plans::{
     allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
     HalfYearBody,
 };
-use crate::quota::{fold, scope_bodies, AgreementRef, MetricBody, ScopeBody};
+use crate::service::quota::{fold, scope_bodies, AgreementRef, MetricBody, ScopeBody};
 
 /// Counts below this many households are shown as `<5` outside the municipality.
 pub const SMALL_CELL_LIMIT: u64 = 5;

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::labels::{label, Lang};
 use super::{shown, shown_share, Report};
-use crate::quota::ScopeBody;
+use crate::service::quota::ScopeBody;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {

@@ -18,7 +18,7 @@ on_both_backends! {
         // A revoked token stops working at once.
         {
             let mut conn = app.pool.get().unwrap();
-            quotamonitor::admin::revoke_token(&mut conn, &t.tenants).unwrap();
+            quotamonitor::service::admin::revoke_token(&mut conn, &t.tenants).unwrap();
         }
         let revoked = app.get(&t.tenants, "/api/v1/municipalities/GM0629/quota?period=2026").send().await.unwrap();
         assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
@@ -33,7 +33,7 @@ on_both_backends! {
         assert_eq!(hashes.len(), 6);
         assert!(hashes.iter().all(|h| h.len() == 64 && !h.starts_with("qm_")));
         assert!(!hashes.contains(&t.dwb));
-        assert!(hashes.contains(&quotamonitor::api::auth::hash_token(&t.dwb)));
+        assert!(hashes.contains(&quotamonitor::service::admin::hash_token(&t.dwb)));
     }
 
     async fn a_corporation_cannot_read_or_change_another_corporations_letting(app: TestApp) {

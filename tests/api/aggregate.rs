@@ -26,8 +26,8 @@ fn assert_aggregate_matches_rows(app: &TestApp, step: &str) {
     let period =
         quotamonitor::db::quota::count_period_groups(&mut conn, "GM0629", from, to).unwrap();
     assert_eq!(
-        quotamonitor::quota::fold(&period, &agreement),
-        quotamonitor::quota::fold(&rows, &agreement),
+        quotamonitor::service::quota::fold(&period, &agreement),
+        quotamonitor::service::quota::fold(&rows, &agreement),
         "period sums after {step}"
     );
     let mut profiles = profiles(&mut conn, "GM0629", from, to).unwrap();

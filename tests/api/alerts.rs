@@ -113,7 +113,7 @@ on_both_backends! {
         expect_json(app.post_json(&t.dwb, &json!(batch)).await, StatusCode::OK).await;
         let mut conn = app.pool.get().unwrap();
         let reference = quotamonitor::config::ReferenceData::load(Some(std::path::Path::new("config"))).unwrap();
-        let changes = quotamonitor::letting_changes::recompute_alerts(&mut conn, &reference, "GM0629", 2026, chrono::Utc::now().naive_utc()).unwrap();
+        let changes = quotamonitor::service::letting_changes::recompute_alerts(&mut conn, &reference, "GM0629", 2026, chrono::Utc::now().naive_utc()).unwrap();
         assert!(changes.is_empty(), "{changes:?}");
         drop(conn);
         assert_eq!(alerts(&app, &t.municipality, "?state=all").await, before);

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use diesel::PgConnection;
 use quotamonitor::config::{ReferenceData, Settings};
 use quotamonitor::db::{self, Pool};
-use quotamonitor::{admin, Application};
+use quotamonitor::service::admin;
+use quotamonitor::Application;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 

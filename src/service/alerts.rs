@@ -15,7 +15,7 @@ use crate::db::{locks, DbConnection};
 use crate::domain::alerts::{transition, AlertLevel, AlertTransition};
 use crate::domain::period::Period;
 use crate::domain::quota::State;
-use crate::quota::scope_counts;
+use crate::service::quota::scope_counts;
 
 /// One change of one alert, as delivered to subscribers.
 #[derive(Debug, Clone, PartialEq, Eq)]

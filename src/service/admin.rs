@@ -3,11 +3,25 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
+use sha2::{Digest, Sha256};
 
-use crate::api::auth::{hash_token, new_token};
 use crate::db::organisations::{self, OrgKind, Organisation};
 use crate::db::DbConnection;
 use crate::domain::letting::is_municipality_code;
+
+/// The prefix of every API token, so a leaked token is recognisable.
+pub const TOKEN_PREFIX: &str = "qm_";
+
+/// Hex SHA-256 of a token: what the database stores.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: `qm_` and 64 hex characters (256 bits).
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -112,5 +126,22 @@ pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminErr
         Ok(())
     } else {
         Err(AdminError::UnknownToken)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_prefixed_random_and_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert!(a.starts_with(TOKEN_PREFIX));
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
+        assert_ne!(a, b);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+        assert_eq!(hash_token("qm_x"), hash_token("qm_x"));
     }
 }

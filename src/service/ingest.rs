@@ -9,7 +9,6 @@ use chrono::{Datelike, NaiveDate};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::api::error::Problem;
 use crate::config::ReferenceData;
 use crate::db::lettings::{ClassificationRow, LettingData, PreparedLetting};
 use crate::domain::letting::{
@@ -17,6 +16,7 @@ use crate::domain::letting::{
 };
 use crate::domain::money;
 use crate::domain::period::month_key;
+use crate::domain::problem::Problem;
 
 /// One record as read from the body, with where it came from.
 #[derive(Debug, Clone, Default)]

@@ -6,11 +6,11 @@
 use chrono::NaiveDateTime;
 use diesel::Connection;
 
-use crate::alerts::{evaluate_touched, AlertChange};
 use crate::config::ReferenceData;
 use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
 use crate::db::DbConnection;
-use crate::webhooks;
+use crate::service::alerts::{evaluate_touched, AlertChange};
+use crate::service::webhooks;
 
 /// Stores a validated batch for a corporation and updates the alerts.
 pub fn store_batch(

@@ -24,9 +24,10 @@ use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::alerts::AlertChange;
+use crate::config::DeliverySettings;
 use crate::db::webhooks as store;
-use crate::db::{DbConnection, Pool};
+use crate::db::{Database, DbConnection};
+use crate::service::alerts::AlertChange;
 
 pub const SIGNATURE_HEADER: &str = "X-Quotamonitor-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Quotamonitor-Timestamp";
@@ -101,15 +102,6 @@ pub fn enqueue(
     Ok(queued)
 }
 
-/// How the worker paces itself.
-#[derive(Debug, Clone, Copy)]
-pub struct DeliverySettings {
-    pub poll_interval: Duration,
-    pub retry_base: Duration,
-    pub retry_max: Duration,
-    pub timeout: Duration,
-}
-
 /// The wait before attempt `attempts + 1`: base × 2^attempts, at most `max`.
 pub fn backoff(settings: &DeliverySettings, attempts: i32) -> Duration {
     let factor = 2u32.saturating_pow(u32::try_from(attempts.clamp(0, 20)).unwrap_or(20));
@@ -120,7 +112,7 @@ pub fn backoff(settings: &DeliverySettings, attempts: i32) -> Duration {
 }
 
 /// Runs until the process ends, delivering due rows.
-pub async fn run_worker(pool: Pool, settings: DeliverySettings) {
+pub async fn run_worker(database: Database, settings: DeliverySettings) {
     let client = match reqwest::Client::builder().timeout(settings.timeout).build() {
         Ok(c) => c,
         Err(e) => {
@@ -129,7 +121,7 @@ pub async fn run_worker(pool: Pool, settings: DeliverySettings) {
         }
     };
     loop {
-        match deliver_due(&pool, &client, &settings).await {
+        match deliver_due(&database, &client, &settings).await {
             Ok(0) => tokio::time::sleep(settings.poll_interval).await,
             Ok(_) => {}
             Err(e) => {
@@ -142,16 +134,17 @@ pub async fn run_worker(pool: Pool, settings: DeliverySettings) {
 
 /// One round: claims due deliveries and sends them. Returns how many were attempted.
 pub async fn deliver_due(
-    pool: &Pool,
+    database: &Database,
     client: &reqwest::Client,
     settings: &DeliverySettings,
 ) -> anyhow::Result<usize> {
     let claim_for =
         chrono::Duration::from_std(settings.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
-    let db = pool.clone();
+    let permit = database.permit().await?;
+    let db = database.clone();
     let claimed = tokio::task::spawn_blocking(
         move || -> anyhow::Result<Vec<(store::DeliveryRow, store::WebhookRow)>> {
-            let mut conn = db.get()?;
+            let mut conn = db.take(permit)?;
             let now = Utc::now().naive_utc();
             let mut claimed = Vec::new();
             for delivery in store::due(&mut conn, now, 1000)? {
@@ -192,10 +185,11 @@ pub async fn deliver_due(
             Err(e) => Err((None, format!("could not deliver: {e}"))),
         };
         let wait = backoff(settings, delivery.attempts);
-        let db = pool.clone();
+        let permit = database.permit().await?;
+        let db = database.clone();
         let id = delivery.id;
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = db.get()?;
+            let mut conn = db.take(permit)?;
             let now = Utc::now().naive_utc();
             match outcome {
                 Ok(status) => {

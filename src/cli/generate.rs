@@ -15,12 +15,12 @@ use rand::{Rng, SeedableRng};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::admin::{self, AdminError};
 use crate::config::ReferenceData;
 use crate::db::lettings::{count_plain_inserts, insert_plain, PlainInsert, PreparedLetting};
 use crate::db::DbConnection;
 use crate::domain::letting::{LettingInput, Route};
-use crate::ingest::prepare;
+use crate::service::admin::{self, AdminError};
+use crate::service::ingest::prepare;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {

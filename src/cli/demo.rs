@@ -10,14 +10,14 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 
-use crate::admin::{self, AdminError};
 use crate::config::ReferenceData;
 use crate::db::lettings::{IngestCounts, PreparedLetting};
 use crate::db::DbConnection;
 use crate::domain::letting::{LettingInput, Route};
 use crate::domain::norms::YearNorms;
-use crate::ingest::prepare;
-use crate::letting_changes::store_batch;
+use crate::service::admin::{self, AdminError};
+use crate::service::ingest::prepare;
+use crate::service::letting_changes::store_batch;
 
 pub const MUNICIPALITY: &str = "GM0629";
 

@@ -1,0 +1,66 @@
+//! Taking turns for a pooled connection.
+//!
+//! One permit per pooled connection: requests and the webhook worker queue for a permit,
+//! asynchronously and first come first served, before they take a connection. r2d2's own wait
+//! wakes an arbitrary waiter, which under load left a few requests waiting many times their turn.
+
+use std::sync::Arc;
+
+use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
+
+use super::{DbConnection, Pool, PooledConnection};
+
+/// The pool with its permits. Cheap to clone; every clone shares both.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+    permits: Arc<Semaphore>,
+}
+
+impl Database {
+    pub fn new(pool: Pool) -> Self {
+        let permits = usize::try_from(pool.max_size()).unwrap_or(1).max(1);
+        Self {
+            pool,
+            permits: Arc::new(Semaphore::new(permits)),
+        }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Waits, in turn, for the right to take a pooled connection.
+    pub async fn permit(&self) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.permits.clone().acquire_owned().await
+    }
+
+    /// Takes a connection under `permit`. Blocking: call on the blocking pool.
+    pub fn take(&self, permit: OwnedSemaphorePermit) -> Result<Lease, r2d2::Error> {
+        Ok(Lease {
+            conn: self.pool.get()?,
+            _permit: permit,
+        })
+    }
+}
+
+/// A pooled connection with the permit it was taken under. Fields drop in order: the
+/// connection goes back to the pool before the permit is released, so whoever is next in line
+/// finds a connection free.
+pub struct Lease {
+    conn: PooledConnection,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for Lease {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Lease {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}

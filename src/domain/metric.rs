@@ -1,0 +1,52 @@
+//! The metrics of an agreement's allocation clauses (the names clients use) and the direction
+//! of each limit.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    UrgentShare,
+    RentCapShare,
+    IncomeExemptionShare,
+    PassendShare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// The share may not exceed the limit.
+    Max,
+    /// The share may not fall below the limit.
+    Min,
+}
+
+impl Bound {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Bound::Max => "max",
+            Bound::Min => "min",
+        }
+    }
+}
+
+impl Metric {
+    pub const ALL: [Metric; 4] = [
+        Metric::UrgentShare,
+        Metric::RentCapShare,
+        Metric::IncomeExemptionShare,
+        Metric::PassendShare,
+    ];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Metric::UrgentShare => "urgent_share",
+            Metric::RentCapShare => "rent_cap_share",
+            Metric::IncomeExemptionShare => "income_exemption_share",
+            Metric::PassendShare => "passend_share",
+        }
+    }
+
+    pub fn bound(&self) -> Bound {
+        match self {
+            Metric::UrgentShare | Metric::IncomeExemptionShare => Bound::Max,
+            Metric::RentCapShare | Metric::PassendShare => Bound::Min,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Application services: the coordinating code between HTTP and storage. A service reads and
+//! writes through `db`, decides through `domain`, and knows nothing of HTTP.
+
+pub mod admin;
+pub mod alerts;
+pub mod ingest;
+pub mod letting_changes;
+pub mod plans;
+pub mod quota;
+pub mod webhooks;

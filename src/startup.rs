@@ -1,0 +1,128 @@
+//! Builds the HTTP service from settings and a listener (port 0 in tests), with the webhook
+//! delivery worker beside it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api;
+use crate::api::error::ApiError;
+use crate::api::AppState;
+use crate::config::{DeliverySettings, ReferenceData, Settings};
+use crate::db::{Database, Pool};
+use crate::service::webhooks;
+
+/// A running service: its port and the server future.
+pub struct Application {
+    port: u16,
+    server: Server,
+    database: Database,
+    delivery: DeliverySettings,
+}
+
+impl Application {
+    /// Builds the service on a listener (port 0 picks a free port).
+    pub fn build(
+        settings: &Settings,
+        pool: Pool,
+        reference: Arc<ReferenceData>,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let delivery = settings.delivery();
+        let database = Database::new(pool);
+        let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(
+            &api::openapi::document(),
+        )?));
+        let state = web::Data::new(AppState {
+            database: database.clone(),
+            reference,
+            max_body_bytes: settings.max_body_bytes,
+            max_batch_records: settings.max_batch_records,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(
+                    actix_web::middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff")),
+                )
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(openapi.clone())
+                .app_data(web::QueryConfig::default().error_handler(|err, _req| {
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("the query string is not valid: {err}"),
+                    )
+                    .into()
+                }))
+                .app_data(web::JsonConfig::default().limit(1024 * 1024).error_handler(
+                    |err, _req| {
+                        ApiError::bad_request(
+                            "malformed_body",
+                            format!("the body is not valid JSON for this request: {err}"),
+                        )
+                        .into()
+                    },
+                ))
+                .app_data(web::PathConfig::default().error_handler(|err, _req| {
+                    ApiError::bad_request("invalid_path", format!("the path is not valid: {err}"))
+                        .into()
+                }))
+                .into_utoipa_app()
+                .configure(api::routes)
+                .into_app()
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
+                )
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(|| async {
+                    HttpResponse::NotFound().json(api::error::ErrorBody {
+                        error: "not_found".into(),
+                        message: "no such endpoint; see /api/v1/openapi.json or /docs/".into(),
+                        problems: None,
+                    })
+                }))
+        })
+        .shutdown_timeout(settings.shutdown_timeout_seconds);
+        let server = match settings.workers {
+            Some(workers) => server.workers(workers.max(1)),
+            None => server,
+        };
+        let server = server.listen(listener)?.run();
+        Ok(Self {
+            port,
+            server,
+            database,
+            delivery,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until stopped, with the webhook delivery worker beside it; on SIGTERM or SIGINT
+    /// requests in flight are finished first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = actix_web::rt::spawn(self.delivery_worker());
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+
+    /// The webhook delivery worker of this instance (runs until dropped).
+    pub fn delivery_worker(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        webhooks::run_worker(self.database.clone(), self.delivery)
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
