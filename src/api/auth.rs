@@ -14,9 +14,9 @@ use actix_web::{web, FromRequest, HttpRequest};
 
 use super::error::ApiError;
 use super::AppState;
-use crate::db::organisations::{self, OrgKind, Organisation};
 use crate::db::{DbConnection, Lease};
-use crate::service::admin::hash_token;
+use crate::domain::organisation::{OrgKind, Organisation};
+use crate::service::admin::organisation_by_token;
 use crate::telemetry::spawn_blocking_with_span;
 
 /// The organisation behind the request's token.
@@ -44,10 +44,11 @@ impl Caller {
     /// Runs database work on the blocking pool with the request's span: on the connection that
     /// checked the token while it is held, otherwise on one from the pool. Handlers that have a
     /// caller use this, never [`AppState::db`], so a request never holds two connections.
-    pub async fn db<T, F>(&self, state: &AppState, f: F) -> Result<T, ApiError>
+    pub async fn db<T, E, F>(&self, state: &AppState, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: Into<ApiError> + Send + 'static,
     {
         let held = self
             .held
@@ -55,7 +56,9 @@ impl Caller {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         match held {
-            Some(mut lease) => spawn_blocking_with_span(move || f(&mut lease)).await?,
+            Some(mut lease) => spawn_blocking_with_span(move || f(&mut lease))
+                .await?
+                .map_err(Into::into),
             None => state.db(f).await,
         }
     }
@@ -117,12 +120,11 @@ impl FromRequest for Caller {
             let token = token?;
             let state =
                 state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let hash = hash_token(&token);
             let permit = state.connection_permit().await?;
             let database = state.database.clone();
             let (org, held) = spawn_blocking_with_span(move || {
                 let mut lease = database.take(permit)?;
-                let org = organisations::organisation_by_token(&mut lease, &hash)?;
+                let org = organisation_by_token(&mut lease, &token)?;
                 Ok::<_, ApiError>((org, keep_connection.then_some(lease)))
             })
             .await??;

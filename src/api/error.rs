@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 
 pub use crate::domain::problem::Problem;
 
+/// What every handler returns.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{message}")]
@@ -70,6 +73,11 @@ impl ApiError {
         }
     }
 
+    /// A `422` for one invalid field of a request body that is not a batch of records.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Problem::of_field(field, message).into()
+    }
+
     pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
         Self::Internal(format!("{context}: {error}"))
     }
@@ -87,6 +95,19 @@ impl ApiError {
             ApiError::Unprocessable { code, .. } => code,
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+/// A problem with one field of a request body: `422` with that problem listed.
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        Self::Validation {
+            message: match &problem.field {
+                Some(field) => format!("{field}: {}", problem.message),
+                None => problem.message.clone(),
+            },
+            problems: vec![problem],
         }
     }
 }

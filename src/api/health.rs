@@ -3,6 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::service::admin::database_answers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Serialize, ToSchema)]
@@ -21,9 +22,7 @@ pub struct HealthBody {
 )]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let result = state
-        .db(|conn| crate::db::ping(conn).map_err(super::error::ApiError::from))
-        .await;
+    let result = state.db(database_answers).await;
     match result {
         Ok(()) => HttpResponse::Ok().json(HealthBody { status: "ok" }),
         Err(e) => {

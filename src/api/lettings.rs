@@ -2,44 +2,20 @@
 
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::Utc;
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::db::lettings::{
-    self as store, IngestCounts, LettingVersion, StoredLetting, WithdrawOutcome,
-};
-use crate::domain::money::from_cents;
 use crate::service::ingest::{self, BatchContext, BodyError, CsvDialect};
 use crate::service::letting_changes::{store_batch, withdraw};
+use crate::service::letting_views::{self, IngestBody, LettingBody};
 use crate::telemetry::spawn_blocking_with_span;
 use utoipa_actix_web::service_config::ServiceConfig;
-
-/// The result of a batch.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IngestBody {
-    pub received: usize,
-    pub created: usize,
-    pub updated: usize,
-    /// Records identical to the stored version: no new version was made.
-    pub unchanged: usize,
-}
-
-impl From<IngestCounts> for IngestBody {
-    fn from(c: IngestCounts) -> Self {
-        Self {
-            received: c.received,
-            created: c.created,
-            updated: c.updated,
-            unchanged: c.unchanged,
-        }
-    }
-}
 
 /// One letting record as submitted (for the OpenAPI document; the service reads the body
 /// itself to report every problem at once).
@@ -79,134 +55,6 @@ pub struct LettingRecord {
 #[allow(dead_code)]
 pub struct LettingBatch {
     pub lettings: Vec<LettingRecord>,
-}
-
-/// The classification of a letting against its contract year's norms.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClassificationBody {
-    pub norms_year: i32,
-    pub social: bool,
-    /// `up_to_quality_discount_limit`, `up_to_rent_cap_low`, `up_to_rent_cap_high`,
-    /// `up_to_social_rent_limit` or `non_social`.
-    pub rent_class: String,
-    /// In every quota denominator (social, not excluded, not withdrawn).
-    pub counted: bool,
-    pub within_rent_cap: bool,
-    pub income_above_limit: bool,
-    pub in_passend_denominator: bool,
-    pub passend_compliant: bool,
-    pub urgent: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LettingVersionBody {
-    pub version: i32,
-    /// `created`, `updated`, `withdrawn` or `reinstated`.
-    pub change: String,
-    pub withdrawn: bool,
-    #[schema(value_type = String, format = Date)]
-    pub contract_start: chrono::NaiveDate,
-    pub municipality: String,
-    #[schema(value_type = f64)]
-    pub rent: Decimal,
-    pub household_size: i32,
-    #[schema(value_type = f64)]
-    pub household_income: Decimal,
-    pub pension_age: bool,
-    pub route: String,
-    pub urgency: Option<String>,
-    pub excluded_reason: Option<String>,
-    pub passend_exception: bool,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// A corporation's own letting, as stored now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LettingBody {
-    pub reference: String,
-    pub corporation: String,
-    pub municipality: String,
-    #[schema(value_type = String, format = Date)]
-    pub contract_start: chrono::NaiveDate,
-    #[schema(value_type = f64)]
-    pub rent: Decimal,
-    pub household_size: i32,
-    #[schema(value_type = f64)]
-    pub household_income: Decimal,
-    pub pension_age: bool,
-    pub route: String,
-    pub urgency: Option<String>,
-    pub excluded_reason: Option<String>,
-    pub passend_exception: bool,
-    /// 1 for the first version; every change adds one.
-    pub version: i32,
-    /// Withdrawn lettings are in no quota; they stay in the history.
-    pub withdrawn: bool,
-    pub classification: ClassificationBody,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// With `?history=true`: every version, oldest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<LettingVersionBody>>,
-}
-
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    t.and_utc()
-}
-
-impl LettingBody {
-    fn new(l: StoredLetting, history: Option<Vec<LettingVersion>>) -> Self {
-        Self {
-            reference: l.reference,
-            corporation: l.corporation,
-            municipality: l.data.municipality,
-            contract_start: l.data.contract_start,
-            rent: from_cents(l.data.rent_cents),
-            household_size: l.data.household_size,
-            household_income: from_cents(l.data.household_income_cents),
-            pension_age: l.data.pension_age,
-            route: l.data.route,
-            urgency: l.data.urgency,
-            excluded_reason: l.data.excluded_reason,
-            passend_exception: l.data.passend_exception,
-            version: l.version,
-            withdrawn: l.withdrawn,
-            classification: ClassificationBody {
-                norms_year: l.class.norms_year,
-                social: l.class.is_social,
-                rent_class: l.class.rent_class,
-                counted: l.class.is_counted && !l.withdrawn,
-                within_rent_cap: l.class.within_rent_cap,
-                income_above_limit: l.class.income_above_limit,
-                in_passend_denominator: l.class.in_passend_denominator && !l.withdrawn,
-                passend_compliant: l.class.passend_compliant,
-                urgent: l.class.is_urgent,
-            },
-            created_at: utc(l.created_at),
-            updated_at: utc(l.updated_at),
-            history: history.map(|versions| {
-                versions
-                    .into_iter()
-                    .map(|v| LettingVersionBody {
-                        version: v.version,
-                        change: v.change,
-                        withdrawn: v.withdrawn,
-                        contract_start: v.data.contract_start,
-                        municipality: v.data.municipality,
-                        rent: from_cents(v.data.rent_cents),
-                        household_size: v.data.household_size,
-                        household_income: from_cents(v.data.household_income_cents),
-                        pension_age: v.data.pension_age,
-                        route: v.data.route,
-                        urgency: v.data.urgency,
-                        excluded_reason: v.data.excluded_reason,
-                        passend_exception: v.data.passend_exception,
-                        recorded_at: utc(v.recorded_at),
-                    })
-                    .collect()
-            }),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,7 +218,7 @@ pub async fn post_lettings(
     let reference = state.reference.clone();
     let (counts, alert_changes) = caller
         .db(&state, move |conn| {
-            store_batch(conn, &reference, &corporation, &prepared, now).map_err(ApiError::from)
+            store_batch(conn, &reference, &corporation, &prepared, now)
         })
         .await?;
     tracing::info!(
@@ -434,15 +282,7 @@ pub async fn get_letting(
     let with_history = query.history;
     let found = caller
         .db(&state, move |conn| {
-            let Some(letting) = store::find(conn, &corporation, &reference)? else {
-                return Ok(None);
-            };
-            let history = if with_history {
-                Some(store::history(conn, &corporation, &reference)?)
-            } else {
-                None
-            };
-            Ok(Some(LettingBody::new(letting, history)))
+            letting_views::find(conn, &corporation, &reference, with_history)
         })
         .await?;
     found
@@ -482,16 +322,12 @@ pub async fn delete_letting(
     let reference_data = state.reference.clone();
     let (outcome, _alert_changes) = caller
         .db(&state, move |conn| {
-            withdraw(conn, &reference_data, &corporation, &reference, now).map_err(ApiError::from)
+            withdraw(conn, &reference_data, &corporation, &reference, now)
         })
         .await?;
-    match outcome {
-        WithdrawOutcome::NotFound => Err(not_found()),
-        WithdrawOutcome::Withdrawn(l) | WithdrawOutcome::AlreadyWithdrawn(l) => {
-            tracing::info!(corporation = %caller.org().id, "letting withdrawn");
-            Ok(HttpResponse::Ok().json(LettingBody::new(l, None)))
-        }
-    }
+    let letting = letting_views::after_withdrawal(outcome).ok_or_else(not_found)?;
+    tracing::info!(corporation = %caller.org().id, "letting withdrawn");
+    Ok(HttpResponse::Ok().json(letting))
 }
 
 /// The routes of this module, for the router and the OpenAPI document alike.

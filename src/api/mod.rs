@@ -31,16 +31,17 @@ pub struct AppState {
 
 impl AppState {
     /// Runs database work on the blocking pool, with a pooled connection and the request's span.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn db<T, E, F>(&self, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: Into<ApiError> + Send + 'static,
     {
         let permit = self.connection_permit().await?;
         let database = self.database.clone();
         crate::telemetry::spawn_blocking_with_span(move || {
             let mut lease = database.take(permit)?;
-            f(&mut lease)
+            f(&mut lease).map_err(Into::into)
         })
         .await?
     }

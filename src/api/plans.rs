@@ -3,20 +3,19 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ApiError, ErrorBody, Problem};
+use super::error::{ApiError, ErrorBody};
 use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
-use crate::db::plans::{self as store, TargetRow};
-use crate::db::{locks, DbConnection};
-use crate::domain::allocation_plan::categories;
+use crate::domain::allocation_plan::{categories, check_plan};
 use crate::domain::period::Period;
+use crate::domain::status_holders::{check_placement, check_target_persons};
 use crate::service::plans::{
-    allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
-    PlacementBody, StatusHoldersBody,
+    self, allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
+    PlacementBody, StatusHoldersBody, TargetBody,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,32 +29,11 @@ fn parse_half(text: &str) -> Result<Period, ApiError> {
     }
 }
 
-fn invalid(field: &str, message: String) -> ApiError {
-    ApiError::Validation {
-        message: format!("{field}: {message}"),
-        problems: vec![Problem {
-            index: None,
-            reference: None,
-            field: Some(field.into()),
-            message,
-            line: None,
-        }],
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetRequest {
     /// Persons to house in the half year.
     pub persons: i64,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TargetBody {
-    pub municipality: String,
-    pub half_year: String,
-    pub persons: i32,
     pub note: Option<String>,
 }
 
@@ -83,38 +61,15 @@ pub async fn put_target(
     let code = caller.code().to_string();
     let half = parse_half(&half)?;
     let request = body.into_inner();
-    let persons = i32::try_from(request.persons)
-        .ok()
-        .filter(|p| (0..=1_000_000).contains(p))
-        .ok_or_else(|| {
-            invalid(
-                "persons",
-                format!(
-                    "persons must be a whole number from 0 to 1000000; got {}",
-                    request.persons
-                ),
-            )
-        })?;
-    let row = TargetRow {
-        municipality: code.clone(),
-        half_year: half.to_string(),
-        persons,
-        note: request.note.filter(|n| !n.trim().is_empty()),
-        set_by: caller.org().id.clone(),
-        set_at: Utc::now().naive_utc(),
-    };
-    let stored = row.clone();
-    caller
+    let persons = check_target_persons(request.persons)?;
+    let by = caller.org().id.clone();
+    let now = Utc::now().naive_utc();
+    let target = caller
         .db(&state, move |conn| {
-            store::set_target(conn, &stored).map_err(ApiError::from)
+            plans::set_target(conn, &code, half, persons, request.note, &by, now)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(TargetBody {
-        municipality: row.municipality,
-        half_year: row.half_year,
-        persons: row.persons,
-        note: row.note,
-    }))
+    Ok(HttpResponse::Ok().json(target))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -150,50 +105,20 @@ pub async fn post_placement(
 ) -> Result<HttpResponse, ApiError> {
     let code = caller.code().to_string();
     let request = body.into_inner();
-    let persons = i32::try_from(request.persons)
-        .ok()
-        .filter(|p| (1..=100).contains(p))
-        .ok_or_else(|| {
-            invalid(
-                "persons",
-                format!(
-                    "persons must be a whole number from 1 to 100; got {}",
-                    request.persons
-                ),
-            )
-        })?;
-    let date = NaiveDate::parse_from_str(&request.date, "%Y-%m-%d").map_err(|_| {
-        invalid(
-            "date",
-            format!("{:?} is not a date; use YYYY-MM-DD", request.date),
-        )
-    })?;
-    if date > Utc::now().date_naive() {
-        return Err(invalid(
-            "date",
-            format!("{date} is in the future; record placements once they happened"),
-        ));
-    }
-    if request.note.trim().is_empty() || request.note.chars().count() > 500 {
-        return Err(invalid(
-            "note",
-            "note must say what the placement was, in 1 to 500 characters".into(),
-        ));
-    }
+    let placement = check_placement(
+        request.persons,
+        &request.date,
+        &request.note,
+        Utc::now().date_naive(),
+    )?;
     let by = caller.org().id.clone();
     let now = Utc::now().naive_utc();
-    let row = caller
+    let body = caller
         .db(&state, move |conn| {
-            store::add_placement(conn, &code, date, persons, request.note.trim(), &by, now)
-                .map_err(ApiError::from)
+            plans::add_placement(conn, &code, &placement, &by, now)
         })
         .await?;
-    Ok(HttpResponse::Created().json(PlacementBody {
-        id: row.id,
-        date: row.placed_on,
-        persons: row.persons,
-        note: row.note,
-    }))
+    Ok(HttpResponse::Created().json(body))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -224,7 +149,7 @@ pub async fn get_status_holders(
     let today = Utc::now().date_naive();
     let body = caller
         .db(&state, move |conn| {
-            status_holder_overview(conn, &code, today, through).map_err(ApiError::from)
+            status_holder_overview(conn, &code, today, through)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -270,76 +195,22 @@ pub async fn put_plan(
     }
     let request = body.into_inner();
     let allowed = categories(&state.reference.agreements.applicable(&code, year));
-    let mut problems = Vec::new();
-    let mut lines = BTreeMap::new();
-    for (category, planned) in &request.categories {
-        if !allowed.contains(category) {
-            problems.push(Problem {
-                index: None,
-                reference: None,
-                field: Some(format!("categories.{category}")),
-                message: format!("{category:?} is not a category; use {}", allowed.join(", ")),
-                line: None,
-            });
-        } else if let Some(n) = i32::try_from(*planned).ok().filter(|n| *n >= 0) {
-            lines.insert(category.clone(), n);
-        } else {
-            problems.push(Problem {
-                index: None,
-                reference: None,
-                field: Some(format!("categories.{category}")),
-                message: format!(
-                    "planned lettings must be a whole number of 0 or more; got {planned}"
-                ),
-                line: None,
-            });
-        }
-    }
-    let expected = i32::try_from(request.expected_available)
-        .ok()
-        .filter(|n| *n >= 0);
-    if expected.is_none() {
-        problems.push(Problem {
-            index: None,
-            reference: None,
-            field: Some("expected_available".into()),
-            message: format!(
-                "expected_available must be a whole number of 0 or more; got {}",
-                request.expected_available
-            ),
-            line: None,
-        });
-    }
-    let Some(expected) = expected.filter(|_| problems.is_empty()) else {
-        return Err(ApiError::Validation {
-            message: "the plan is not valid; nothing was stored".into(),
-            problems,
-        });
-    };
+    let plan = check_plan(
+        request.expected_available,
+        &request.categories,
+        request.note,
+        &allowed,
+    )
+    .map_err(|problems| ApiError::Validation {
+        message: "the plan is not valid; nothing was stored".into(),
+        problems,
+    })?;
     let by = caller.org().id.clone();
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
-    let months = months_of_year_completed(year, now.date());
     let body = caller
-        .db(&state, move |conn: &mut DbConnection| {
-            use diesel::Connection;
-            conn.transaction(|conn| {
-                locks::take(conn, &[format!("municipality:{code}")], now)?;
-                store::insert_plan(
-                    conn,
-                    &store::NewPlan {
-                        municipality: &code,
-                        year,
-                        expected_available: expected,
-                        note: request.note.as_deref(),
-                        lines: &lines,
-                        created_by: &by,
-                    },
-                    now,
-                )?;
-                allocation_plan(conn, &reference, &code, year, None, months)
-            })
-            .map_err(ApiError::from)
+        .db(&state, move |conn| {
+            plans::store_plan(conn, &reference, &code, year, &plan, &by, now)
         })
         .await?
         .ok_or_else(|| ApiError::Internal("the plan just stored was not found".into()))?;
@@ -377,7 +248,7 @@ pub async fn get_plan(
     let version = query.version;
     let body = caller
         .db(&state, move |conn| {
-            allocation_plan(conn, &reference, &code, year, version, months).map_err(ApiError::from)
+            allocation_plan(conn, &reference, &code, year, version, months)
         })
         .await?
         .ok_or_else(|| {

@@ -47,7 +47,7 @@ pub async fn get_quota(
     let reference = state.reference.clone();
     let body = caller
         .db(&state, move |conn| {
-            quota_status(conn, &reference, &code, period).map_err(ApiError::from)
+            quota_status(conn, &reference, &code, period)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))

@@ -11,8 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, ErrorBody};
 use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
-use crate::db::organisations::OrgKind;
 use crate::db::report::{self as store, PublishedReport};
+use crate::domain::organisation::OrgKind;
 use crate::report::labels::{label, Lang};
 use crate::report::tables::{tables, Cell, Table};
 use crate::report::{self, parse_half, restatements, suppress_small_cells, Report, Restatement};
@@ -264,7 +264,7 @@ pub async fn get_report(
             } else {
                 None
             };
-            Ok((published, live))
+            Ok::<_, ApiError>((published, live))
         })
         .await?;
     match (published, live) {

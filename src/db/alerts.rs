@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{alert_events, alerts};
 use super::DbConnection;
+use crate::domain::alerts::{AlertChangeKind, AlertLevel, AlertState};
 use crate::on_backend;
 
 /// An alert as stored. `corporation` is empty for the municipality total.
@@ -16,8 +17,10 @@ pub struct AlertRow {
     pub metric: String,
     pub corporation: String,
     pub year: i32,
-    pub level: String,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub level: AlertLevel,
+    #[diesel(deserialize_as = String)]
+    pub state: AlertState,
     pub count: i64,
     pub denominator: i64,
     pub limit_value: String,
@@ -31,8 +34,10 @@ pub struct AlertRow {
 pub struct AlertEventRow {
     pub id: i64,
     pub alert_id: i64,
-    pub change: String,
-    pub level: String,
+    #[diesel(deserialize_as = String)]
+    pub change: AlertChangeKind,
+    #[diesel(deserialize_as = String)]
+    pub level: AlertLevel,
     pub metric_state: String,
     pub count: i64,
     pub denominator: i64,
@@ -43,7 +48,7 @@ pub struct AlertEventRow {
 /// The figures behind a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures<'a> {
-    pub level: &'a str,
+    pub level: AlertLevel,
     pub metric_state: &'a str,
     pub count: i64,
     pub denominator: i64,
@@ -58,7 +63,7 @@ pub fn open_alerts(
     alerts::table
         .filter(alerts::municipality.eq(municipality))
         .filter(alerts::year.eq(year))
-        .filter(alerts::state.eq("open"))
+        .filter(alerts::state.eq(AlertState::Open.as_str()))
         .select(AlertRow::as_select())
         .load(conn)
 }
@@ -78,8 +83,8 @@ pub fn open(
         alerts::metric.eq(metric),
         alerts::corporation.eq(corporation),
         alerts::year.eq(year),
-        alerts::level.eq(figures.level),
-        alerts::state.eq("open"),
+        alerts::level.eq(figures.level.as_str()),
+        alerts::state.eq(AlertState::Open.as_str()),
         alerts::count.eq(figures.count),
         alerts::denominator.eq(figures.denominator),
         alerts::limit_value.eq(figures.limit_value),
@@ -90,7 +95,7 @@ pub fn open(
         .values(values)
         .returning(alerts::id)
         .get_result(c)?);
-    record_event(conn, id, "opened", figures, now)?;
+    record_event(conn, id, AlertChangeKind::Opened, figures, now)?;
     Ok(id)
 }
 
@@ -98,15 +103,20 @@ pub fn open(
 pub fn change(
     conn: &mut DbConnection,
     id: i64,
-    change: &str,
+    change: AlertChangeKind,
     figures: &Figures<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let resolved = change == "resolved";
+    let resolved = change == AlertChangeKind::Resolved;
+    let state = if resolved {
+        AlertState::Resolved
+    } else {
+        AlertState::Open
+    };
     diesel::update(alerts::table.filter(alerts::id.eq(id)))
         .set((
-            alerts::level.eq(figures.level),
-            alerts::state.eq(if resolved { "resolved" } else { "open" }),
+            alerts::level.eq(figures.level.as_str()),
+            alerts::state.eq(state.as_str()),
             alerts::count.eq(figures.count),
             alerts::denominator.eq(figures.denominator),
             alerts::limit_value.eq(figures.limit_value),
@@ -120,15 +130,15 @@ pub fn change(
 fn record_event(
     conn: &mut DbConnection,
     alert_id: i64,
-    change: &str,
+    change: AlertChangeKind,
     f: &Figures<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(alert_events::table)
         .values((
             alert_events::alert_id.eq(alert_id),
-            alert_events::change.eq(change),
-            alert_events::level.eq(f.level),
+            alert_events::change.eq(change.as_str()),
+            alert_events::level.eq(f.level.as_str()),
             alert_events::metric_state.eq(f.metric_state),
             alert_events::count.eq(f.count),
             alert_events::denominator.eq(f.denominator),
@@ -139,19 +149,12 @@ fn record_event(
         .map(|_| ())
 }
 
-/// Which alerts to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateFilter {
-    Open,
-    Resolved,
-    All,
-}
-
-/// A municipality's alerts with their history, newest first.
+/// A municipality's alerts (all of them when `state` is `None`) with their history, newest
+/// first.
 pub fn list(
     conn: &mut DbConnection,
     municipality: &str,
-    filter: StateFilter,
+    state: Option<AlertState>,
     year: Option<i32>,
 ) -> QueryResult<Vec<(AlertRow, Vec<AlertEventRow>)>> {
     let mut query = alerts::table
@@ -159,10 +162,8 @@ pub fn list(
         .select(AlertRow::as_select())
         .order((alerts::opened_at.desc(), alerts::id.desc()))
         .into_boxed();
-    match filter {
-        StateFilter::Open => query = query.filter(alerts::state.eq("open")),
-        StateFilter::Resolved => query = query.filter(alerts::state.eq("resolved")),
-        StateFilter::All => {}
+    if let Some(state) = state {
+        query = query.filter(alerts::state.eq(state.as_str()));
     }
     if let Some(year) = year {
         query = query.filter(alerts::year.eq(year));

@@ -12,6 +12,11 @@ use super::schema::write_locks;
 use super::DbConnection;
 use crate::on_backend;
 
+/// The name of the write lock of a municipality's figures (its alerts, plans, publications).
+pub fn municipality(code: &str) -> String {
+    format!("municipality:{code}")
+}
+
 /// Takes the named locks, in sorted order. Call inside a transaction.
 pub fn take(conn: &mut DbConnection, names: &[String], now: NaiveDateTime) -> QueryResult<()> {
     let mut sorted: Vec<&String> = names.iter().collect();

@@ -8,16 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, organisation_municipalities, organisations};
 use super::DbConnection;
-pub use crate::domain::organisation::OrgKind;
-
-/// An organisation with the municipalities it belongs to (a municipality: itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Organisation {
-    pub id: String,
-    pub kind: OrgKind,
-    pub name: String,
-    pub municipalities: BTreeSet<String>,
-}
+pub use crate::domain::organisation::{OrgKind, Organisation};
 
 #[derive(Insertable)]
 #[diesel(table_name = organisations)]

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{webhook_deliveries, webhooks};
 use super::DbConnection;
+use crate::domain::webhook::DeliveryState;
 use crate::on_backend;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -27,7 +28,8 @@ pub struct DeliveryRow {
     pub alert_id: i64,
     pub event: String,
     pub payload: String,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub claimed_until: Option<NaiveDateTime>,
@@ -96,7 +98,7 @@ pub fn enqueue(
             webhook_deliveries::alert_id.eq(alert_id),
             webhook_deliveries::event.eq(event),
             webhook_deliveries::payload.eq(payload),
-            webhook_deliveries::state.eq("pending"),
+            webhook_deliveries::state.eq(DeliveryState::Pending.as_str()),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(now),
             webhook_deliveries::created_at.eq(now),
@@ -113,7 +115,7 @@ pub fn due(
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
     let pending: Vec<DeliveryRow> = webhook_deliveries::table
-        .filter(webhook_deliveries::state.eq("pending"))
+        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
         .order(webhook_deliveries::id)
         .limit(limit)
         .select(DeliveryRow::as_select())
@@ -136,7 +138,7 @@ pub fn claim(
     let claimed = diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(id))
-            .filter(webhook_deliveries::state.eq("pending"))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
             .filter(
                 webhook_deliveries::claimed_until
                     .is_null()
@@ -156,7 +158,7 @@ pub fn mark_delivered(
 ) -> QueryResult<()> {
     diesel::update(webhook_deliveries::table.find(id))
         .set((
-            webhook_deliveries::state.eq("delivered"),
+            webhook_deliveries::state.eq(DeliveryState::Delivered.as_str()),
             webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
             webhook_deliveries::last_status.eq(Some(status)),
             webhook_deliveries::last_error.eq(None::<String>),
@@ -198,4 +200,55 @@ pub fn deliveries(
         .limit(limit)
         .select(DeliveryRow::as_select())
         .load(conn)
+}
+
+/// How many deliveries of each of a municipality's webhooks are in each state.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct DeliveryCount {
+    pub webhook_id: i64,
+    #[diesel(deserialize_as = String)]
+    pub state: DeliveryState,
+    pub deliveries: i64,
+}
+
+/// Delivery counts per webhook and state, counted by the database.
+pub fn delivery_counts(
+    conn: &mut DbConnection,
+    municipality: &str,
+) -> QueryResult<Vec<DeliveryCount>> {
+    webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .filter(webhooks::municipality.eq(municipality))
+        .group_by((webhook_deliveries::webhook_id, webhook_deliveries::state))
+        .select((
+            webhook_deliveries::webhook_id,
+            webhook_deliveries::state,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// The last error of each webhook's oldest pending delivery that has one.
+pub fn pending_errors(
+    conn: &mut DbConnection,
+    municipality: &str,
+) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, Option<String>)> = webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .filter(webhooks::municipality.eq(municipality))
+        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
+        .filter(webhook_deliveries::last_error.is_not_null())
+        .order((
+            webhook_deliveries::webhook_id,
+            webhook_deliveries::id.desc(),
+        ))
+        .select((
+            webhook_deliveries::webhook_id,
+            webhook_deliveries::last_error,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, error)| error.map(|e| (id, e)))
+        .collect())
 }

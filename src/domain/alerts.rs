@@ -37,6 +37,71 @@ impl AlertLevel {
     }
 }
 
+/// Whether an alert is still open (at most one per metric, scope and year) or resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertState {
+    Open,
+    Resolved,
+}
+
+impl AlertState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AlertState::Open => "open",
+            AlertState::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "open" => Some(AlertState::Open),
+            "resolved" => Some(AlertState::Resolved),
+            _ => None,
+        }
+    }
+}
+
+/// One recorded change of an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertChangeKind {
+    Opened,
+    LevelChanged,
+    Resolved,
+}
+
+impl AlertChangeKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AlertChangeKind::Opened => "opened",
+            AlertChangeKind::LevelChanged => "level_changed",
+            AlertChangeKind::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "opened" => Some(AlertChangeKind::Opened),
+            "level_changed" => Some(AlertChangeKind::LevelChanged),
+            "resolved" => Some(AlertChangeKind::Resolved),
+            _ => None,
+        }
+    }
+}
+
+/// Reading the stored spelling back: an unknown word is an error, never a guess.
+macro_rules! stored_spelling {
+    ($($kind:ty),*) => {$(
+        impl TryFrom<String> for $kind {
+            type Error = String;
+            fn try_from(text: String) -> Result<Self, String> {
+                Self::parse(&text)
+                    .ok_or_else(|| format!("unknown {} {text:?}", stringify!($kind)))
+            }
+        }
+    )*};
+}
+stored_spelling!(AlertLevel, AlertState, AlertChangeKind);
+
 /// What to do with the alert of one metric, scope and year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertTransition {
@@ -47,11 +112,11 @@ pub enum AlertTransition {
 }
 
 impl AlertTransition {
-    pub fn change_name(&self) -> Option<&'static str> {
+    pub fn change(&self) -> Option<AlertChangeKind> {
         match self {
-            AlertTransition::Open(_) => Some("opened"),
-            AlertTransition::ChangeLevel(_) => Some("level_changed"),
-            AlertTransition::Resolve => Some("resolved"),
+            AlertTransition::Open(_) => Some(AlertChangeKind::Opened),
+            AlertTransition::ChangeLevel(_) => Some(AlertChangeKind::LevelChanged),
+            AlertTransition::Resolve => Some(AlertChangeKind::Resolved),
             AlertTransition::Nothing => None,
         }
     }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::agreement::Agreement;
+use super::problem::Problem;
 
 pub const REGULAR: &str = "regular";
 pub const LOCAL_PRIORITY: &str = "local_priority";
@@ -81,6 +82,60 @@ pub fn compare(
 /// it that have passed.
 pub fn fraction_of_year(months_completed: u32) -> Decimal {
     Decimal::from(months_completed.min(12)) / Decimal::from(12)
+}
+
+/// A plan as the municipality sets it, checked: the expected available homes and the planned
+/// lettings per category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanInput {
+    pub expected_available: i32,
+    pub lines: BTreeMap<String, i32>,
+    pub note: Option<String>,
+}
+
+/// Checks a plan against the agreement's categories: every category known, every number a
+/// whole number of 0 or more. Every problem is listed.
+pub fn check_plan(
+    expected_available: i64,
+    planned: &BTreeMap<String, i64>,
+    note: Option<String>,
+    allowed: &[String],
+) -> Result<PlanInput, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut lines = BTreeMap::new();
+    for (category, n) in planned {
+        let field = format!("categories.{category}");
+        if !allowed.contains(category) {
+            problems.push(Problem::of_field(
+                &field,
+                format!("{category:?} is not a category; use {}", allowed.join(", ")),
+            ));
+        } else if let Some(n) = i32::try_from(*n).ok().filter(|n| *n >= 0) {
+            lines.insert(category.clone(), n);
+        } else {
+            problems.push(Problem::of_field(
+                &field,
+                format!("planned lettings must be a whole number of 0 or more; got {n}"),
+            ));
+        }
+    }
+    let expected = i32::try_from(expected_available).ok().filter(|n| *n >= 0);
+    if expected.is_none() {
+        problems.push(Problem::of_field(
+            "expected_available",
+            format!(
+                "expected_available must be a whole number of 0 or more; got {expected_available}"
+            ),
+        ));
+    }
+    match expected {
+        Some(expected_available) if problems.is_empty() => Ok(PlanInput {
+            expected_available,
+            lines,
+            note,
+        }),
+        _ => Err(problems),
+    }
 }
 
 #[cfg(test)]

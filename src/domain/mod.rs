@@ -12,6 +12,7 @@
 //! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
 //! - bedragen in centen → [`money`]
+//! - webhooks: toegestane adressen, wie welke ziet, afleverstatus → [`webhook`]
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
 
@@ -27,3 +28,4 @@ pub mod period;
 pub mod problem;
 pub mod quota;
 pub mod status_holders;
+pub mod webhook;

@@ -1,6 +1,8 @@
 //! The kinds of organisation that take part in an agreement: the municipality (gemeente), the
 //! housing corporations (woningcorporaties) and the tenant associations (huurdersorganisaties).
 
+use std::collections::BTreeSet;
+
 /// What an organisation is; it decides what the organisation may read and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgKind {
@@ -26,4 +28,13 @@ impl OrgKind {
             _ => None,
         }
     }
+}
+
+/// An organisation with the municipalities it belongs to (a municipality: itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub municipalities: BTreeSet<String>,
 }

@@ -17,3 +17,16 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
 }
+
+impl Problem {
+    /// A problem with one field of a request that is not a batch of records.
+    pub fn of_field(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            index: None,
+            reference: None,
+            field: Some(field.to_string()),
+            message: message.into(),
+            line: None,
+        }
+    }
+}

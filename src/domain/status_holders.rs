@@ -9,7 +9,10 @@
 //! expected. `on_track` when housed >= expected; `slightly_behind` when housed >= 80% of the
 //! expected number; `behind` below that.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
+
+use super::problem::Problem;
 
 /// What is known of one half year, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,80 @@ pub fn pace(corrected_target: i64, housed: i64, months_completed: u32) -> Pace {
         expected: expected.round_dp(2).normalize(),
         state,
     }
+}
+
+/// The most persons a half year's task may name.
+pub const MAX_TARGET_PERSONS: i32 = 1_000_000;
+/// The most persons one placement by hand may record.
+pub const MAX_PLACEMENT_PERSONS: i32 = 100;
+/// The longest note of a placement.
+pub const MAX_PLACEMENT_NOTE: usize = 500;
+
+/// The persons of a half year's task (taakstelling): a whole number from 0.
+pub fn check_target_persons(persons: i64) -> Result<i32, Problem> {
+    i32::try_from(persons)
+        .ok()
+        .filter(|p| (0..=MAX_TARGET_PERSONS).contains(p))
+        .ok_or_else(|| {
+            Problem::of_field(
+                "persons",
+                format!(
+                    "persons must be a whole number from 0 to {MAX_TARGET_PERSONS}; got {persons}"
+                ),
+            )
+        })
+}
+
+/// A placement recorded by hand (gezinshereniging, a home outside the corporations), checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub persons: i32,
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// Checks a placement by hand: 1 to 100 persons, a date that has passed, a note that says what
+/// it was. The first problem found is returned.
+pub fn check_placement(
+    persons: i64,
+    date: &str,
+    note: &str,
+    today: NaiveDate,
+) -> Result<Placement, Problem> {
+    let persons = i32::try_from(persons)
+        .ok()
+        .filter(|p| (1..=MAX_PLACEMENT_PERSONS).contains(p))
+        .ok_or_else(|| {
+            Problem::of_field(
+                "persons",
+                format!(
+                    "persons must be a whole number from 1 to {MAX_PLACEMENT_PERSONS}; got {persons}"
+                ),
+            )
+        })?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        Problem::of_field("date", format!("{date:?} is not a date; use YYYY-MM-DD"))
+    })?;
+    if date > today {
+        return Err(Problem::of_field(
+            "date",
+            format!("{date} is in the future; record placements once they happened"),
+        ));
+    }
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > MAX_PLACEMENT_NOTE {
+        return Err(Problem::of_field(
+            "note",
+            format!(
+                "note must say what the placement was, in 1 to {MAX_PLACEMENT_NOTE} characters"
+            ),
+        ));
+    }
+    Ok(Placement {
+        persons,
+        date,
+        note: note.to_string(),
+    })
 }
 
 #[cfg(test)]

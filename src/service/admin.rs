@@ -129,6 +129,19 @@ pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminErr
     }
 }
 
+/// The organisation owning an active token, if any (this runs on every request).
+pub fn organisation_by_token(
+    conn: &mut DbConnection,
+    token: &str,
+) -> diesel::QueryResult<Option<Organisation>> {
+    organisations::organisation_by_token(conn, &hash_token(token))
+}
+
+/// Whether the database answers.
+pub fn database_answers(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    crate::db::ping(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::config::ReferenceData;
 use crate::db::alerts::{self as store, Figures};
 use crate::db::{locks, DbConnection};
-use crate::domain::alerts::{transition, AlertLevel, AlertTransition};
+use crate::domain::alerts::{transition, AlertChangeKind, AlertLevel, AlertTransition};
 use crate::domain::period::Period;
 use crate::domain::quota::State;
 use crate::service::quota::scope_counts;
@@ -26,8 +26,7 @@ pub struct AlertChange {
     /// None for the municipality total.
     pub corporation: Option<String>,
     pub year: i32,
-    /// `opened`, `level_changed` or `resolved`.
-    pub change: &'static str,
+    pub change: AlertChangeKind,
     pub level: AlertLevel,
     pub metric_state: State,
     pub count: u64,
@@ -46,7 +45,7 @@ pub fn evaluate_touched(
 ) -> QueryResult<Vec<AlertChange>> {
     let names: Vec<String> = touched
         .iter()
-        .map(|(m, _)| format!("municipality:{m}"))
+        .map(|(m, _)| crate::db::locks::municipality(m))
         .collect();
     locks::take(conn, &names, now)?;
     let mut changes = Vec::new();
@@ -77,9 +76,9 @@ pub fn evaluate_year(
             let current = open
                 .iter()
                 .find(|a| a.metric == metric && a.corporation == scope_key);
-            let current_level = current.and_then(|a| AlertLevel::parse(&a.level));
+            let current_level = current.map(|a| a.level);
             let step = transition(current_level, figures.state);
-            let Some(change) = step.change_name() else {
+            let Some(change) = step.change() else {
                 continue;
             };
             let level = match step {
@@ -91,7 +90,7 @@ pub fn evaluate_year(
                 .map(|l| l.normalize().to_string())
                 .unwrap_or_default();
             let row = Figures {
-                level: level.as_str(),
+                level,
                 metric_state: figures.state.as_str(),
                 count: i64::try_from(figures.count).unwrap_or(i64::MAX),
                 denominator: i64::try_from(figures.denominator).unwrap_or(i64::MAX),
@@ -126,22 +125,22 @@ pub fn evaluate_year(
         .iter()
         .filter(|a| !seen.contains(&(a.metric.clone(), a.corporation.clone())))
     {
-        let level = AlertLevel::parse(&alert.level).unwrap_or(AlertLevel::Warning);
+        let level = alert.level;
         let row = Figures {
-            level: level.as_str(),
+            level,
             metric_state: State::InsufficientData.as_str(),
             count: 0,
             denominator: 0,
             limit_value: &alert.limit_value,
         };
-        store::change(conn, alert.id, "resolved", &row, now)?;
+        store::change(conn, alert.id, AlertChangeKind::Resolved, &row, now)?;
         changes.push(AlertChange {
             alert_id: alert.id,
             municipality: municipality.to_string(),
             metric: alert.metric.clone(),
             corporation: Some(alert.corporation.clone()).filter(|c| !c.is_empty()),
             year,
-            change: "resolved",
+            change: AlertChangeKind::Resolved,
             level,
             metric_state: State::InsufficientData,
             count: 0,

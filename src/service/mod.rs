@@ -2,9 +2,12 @@
 //! writes through `db`, decides through `domain`, and knows nothing of HTTP.
 
 pub mod admin;
+pub mod alert_list;
 pub mod alerts;
 pub mod ingest;
 pub mod letting_changes;
+pub mod letting_views;
 pub mod plans;
 pub mod quota;
+pub mod webhook_subscriptions;
 pub mod webhooks;

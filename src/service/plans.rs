@@ -2,18 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
-use diesel::QueryResult;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::{Connection, QueryResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::ReferenceData;
 use crate::db::plans as store;
-use crate::db::DbConnection;
-use crate::domain::allocation_plan::{categories, compare, fraction_of_year};
+use crate::db::{locks, DbConnection};
+use crate::domain::allocation_plan::{categories, compare, fraction_of_year, PlanInput};
 use crate::domain::period::Period;
-use crate::domain::status_holders::{carry_over, pace, HalfYearInput};
+use crate::domain::status_holders::{carry_over, pace, HalfYearInput, Placement};
 
 /// Pace of the current half year.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -290,4 +290,94 @@ pub fn months_of_year_completed(year: i32, today: NaiveDate) -> u32 {
         std::cmp::Ordering::Less => 0,
         std::cmp::Ordering::Equal => today.month() - 1,
     }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetBody {
+    pub municipality: String,
+    pub half_year: String,
+    pub persons: i32,
+    pub note: Option<String>,
+}
+
+/// Sets the status-holder task of a half year.
+pub fn set_target(
+    conn: &mut DbConnection,
+    municipality: &str,
+    half: Period,
+    persons: i32,
+    note: Option<String>,
+    set_by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<TargetBody> {
+    let row = store::TargetRow {
+        municipality: municipality.to_string(),
+        half_year: half.to_string(),
+        persons,
+        note: note.filter(|n| !n.trim().is_empty()),
+        set_by: set_by.to_string(),
+        set_at: now,
+    };
+    store::set_target(conn, &row)?;
+    Ok(TargetBody {
+        municipality: row.municipality,
+        half_year: row.half_year,
+        persons: row.persons,
+        note: row.note,
+    })
+}
+
+/// Records a checked placement by hand.
+pub fn add_placement(
+    conn: &mut DbConnection,
+    municipality: &str,
+    placement: &Placement,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<PlacementBody> {
+    let row = store::add_placement(
+        conn,
+        municipality,
+        placement.date,
+        placement.persons,
+        &placement.note,
+        by,
+        now,
+    )?;
+    Ok(PlacementBody {
+        id: row.id,
+        date: row.placed_on,
+        persons: row.persons,
+        note: row.note,
+    })
+}
+
+/// Stores a new version of a year's allocation plan under the municipality's write lock, and
+/// answers it compared with realisation.
+pub fn store_plan(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    year: i32,
+    plan: &PlanInput,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<AllocationPlanBody>> {
+    let months = months_of_year_completed(year, now.date());
+    conn.transaction(|conn| {
+        locks::take(conn, &[locks::municipality(municipality)], now)?;
+        store::insert_plan(
+            conn,
+            &store::NewPlan {
+                municipality,
+                year,
+                expected_available: plan.expected_available,
+                note: plan.note.as_deref(),
+                lines: &plan.lines,
+                created_by: by,
+            },
+            now,
+        )?;
+        allocation_plan(conn, reference, municipality, year, None, months)
+    })
 }

@@ -27,6 +27,7 @@ use sha2::Sha256;
 use crate::config::DeliverySettings;
 use crate::db::webhooks as store;
 use crate::db::{Database, DbConnection};
+use crate::domain::alerts::AlertChangeKind;
 use crate::service::alerts::AlertChange;
 
 pub const SIGNATURE_HEADER: &str = "X-Quotamonitor-Signature";
@@ -50,7 +51,7 @@ pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
 /// The JSON sent for one alert change.
 pub fn payload(change: &AlertChange) -> serde_json::Value {
     json!({
-        "event": format!("alert.{}", change.change),
+        "event": format!("alert.{}", change.change.as_str()),
         "alert": {
             "id": change.alert_id,
             "municipality": change.municipality,
@@ -59,7 +60,7 @@ pub fn payload(change: &AlertChange) -> serde_json::Value {
             "corporation": change.corporation,
             "year": change.year,
             "level": change.level.as_str(),
-            "state": if change.change == "resolved" { "resolved" } else { "open" },
+            "state": if change.change == AlertChangeKind::Resolved { "resolved" } else { "open" },
             "metric_state": change.metric_state.as_str(),
             "count": change.count,
             "denominator": change.denominator,
@@ -92,7 +93,7 @@ pub fn enqueue(
             .collect();
         for change in list {
             let body = payload(change).to_string();
-            let event = format!("alert.{}", change.change);
+            let event = format!("alert.{}", change.change.as_str());
             for hook in &hooks {
                 store::enqueue(conn, hook.id, change.alert_id, &event, &body, now)?;
                 queued += 1;

@@ -1,0 +1,161 @@
+//! Registering, listing and stopping webhooks on a municipality's alerts, and their delivery
+//! state as the registering organisation sees it. Delivery itself is in [`super::webhooks`].
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::QueryResult;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
+use crate::db::DbConnection;
+use crate::domain::organisation::Organisation;
+use crate::domain::webhook::{may_see, DeliveryState};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// Where alert changes are POSTed: an `http` or `https` URL.
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookBody {
+    pub id: i64,
+    pub municipality: String,
+    /// The organisation that registered it.
+    pub owner: String,
+    pub url: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    /// Only in the answer to the registration: the HMAC-SHA256 key of the signatures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    pub pending: usize,
+    pub delivered: usize,
+    /// The last failure of a delivery that is still pending.
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryBody {
+    pub id: i64,
+    pub alert_id: i64,
+    pub event: String,
+    /// `pending` or `delivered`.
+    pub state: &'static str,
+    pub attempts: i32,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+impl From<DeliveryRow> for DeliveryBody {
+    fn from(d: DeliveryRow) -> Self {
+        Self {
+            id: d.id,
+            alert_id: d.alert_id,
+            next_attempt_at: (d.state == DeliveryState::Pending)
+                .then(|| d.next_attempt_at.and_utc()),
+            event: d.event,
+            state: d.state.as_str(),
+            attempts: d.attempts,
+            last_status: d.last_status,
+            last_error: d.last_error,
+            created_at: d.created_at.and_utc(),
+            delivered_at: d.delivered_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// What a listing shows of a webhook's deliveries.
+#[derive(Debug, Default)]
+struct DeliverySummary {
+    pending: usize,
+    delivered: usize,
+    last_error: Option<String>,
+}
+
+fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody {
+    WebhookBody {
+        id: hook.id,
+        pending: summary.pending,
+        delivered: summary.delivered,
+        last_error: summary.last_error,
+        municipality: hook.municipality,
+        owner: hook.owner,
+        url: hook.url,
+        active: hook.active,
+        created_at: hook.created_at.and_utc(),
+        secret: secret.then_some(hook.secret),
+    }
+}
+
+/// Registers a webhook with a new signing secret; the answer holds the secret, once.
+pub fn register(
+    conn: &mut DbConnection,
+    municipality: &str,
+    owner: &str,
+    url: &str,
+    now: NaiveDateTime,
+) -> QueryResult<WebhookBody> {
+    let secret = hex::encode(rand::random::<[u8; 32]>());
+    let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
+    Ok(body(hook, DeliverySummary::default(), true))
+}
+
+/// The municipality's webhooks that `reader` may see, with their delivery counts.
+pub fn visible(
+    conn: &mut DbConnection,
+    reader: &Organisation,
+    municipality: &str,
+) -> QueryResult<Vec<WebhookBody>> {
+    let mut summaries: BTreeMap<i64, DeliverySummary> = BTreeMap::new();
+    for count in store::delivery_counts(conn, municipality)? {
+        let summary = summaries.entry(count.webhook_id).or_default();
+        let n = usize::try_from(count.deliveries).unwrap_or(usize::MAX);
+        match count.state {
+            DeliveryState::Pending => summary.pending += n,
+            DeliveryState::Delivered => summary.delivered += n,
+        }
+    }
+    for (webhook_id, error) in store::pending_errors(conn, municipality)? {
+        let summary = summaries.entry(webhook_id).or_default();
+        summary.last_error.get_or_insert(error);
+    }
+    Ok(store::webhooks_of(conn, municipality)?
+        .into_iter()
+        .filter(|h| may_see(reader, &h.owner, &h.municipality))
+        .map(|h| {
+            let summary = summaries.remove(&h.id).unwrap_or_default();
+            body(h, summary, false)
+        })
+        .collect())
+}
+
+/// The webhook `id` on the municipality's alerts, if `reader` may see it.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    reader: &Organisation,
+    municipality: &str,
+    id: i64,
+) -> QueryResult<Option<WebhookRow>> {
+    Ok(store::find_webhook(conn, id)?
+        .filter(|h| h.municipality == municipality && may_see(reader, &h.owner, &h.municipality)))
+}
+
+/// A webhook's latest deliveries, newest first.
+pub fn deliveries(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<Vec<DeliveryBody>> {
+    Ok(store::deliveries(conn, webhook_id, 500)?
+        .into_iter()
+        .map(DeliveryBody::from)
+        .collect())
+}
+
+/// Stops a webhook: no new deliveries are queued for it; its history stays.
+pub fn stop(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<()> {
+    store::deactivate(conn, webhook_id)
+}
