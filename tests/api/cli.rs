@@ -143,7 +143,14 @@ async fn cli_round_trip(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let letting = serde_json::json!([{"reference": "CLI-1", "municipality": "GM0629", "contract_start": "2026-03-01", "rent": 650, "household_size": 2, "household_income": 30000}]);
+    let letting = serde_json::json!([{
+        "reference": "CLI-1",
+        "municipality": "GM0629",
+        "contract_start": "2026-03-01",
+        "rent": 650,
+        "household_size": 2,
+        "household_income": 30000,
+    }]);
     let posted = client
         .post(format!("{base}/api/v1/lettings"))
         .bearer_auth(&token)

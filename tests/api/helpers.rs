@@ -21,30 +21,34 @@ pub enum Backend {
     Postgres,
 }
 
-/// Runs each scenario once on SQLite and once on PostgreSQL (when configured).
+/// Makes the SQLite and PostgreSQL tests of scenarios: for each `async fn name(app: TestApp)` of
+/// the calling module, a module `name` with the tests `sqlite` and `postgres` (skipped unless
+/// PostgreSQL is configured, see `postgres_server_url`).
+///
+/// ```ignore
+/// on_both_backends!(every_period_kind_selects_its_months, another_scenario);
+///
+/// async fn every_period_kind_selects_its_months(app: TestApp) { ... }
+/// ```
 macro_rules! on_both_backends {
-    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+    ($($name:ident),+ $(,)?) => {
         $(
             mod $name {
-                #[allow(unused_imports)]
-                use super::*;
                 use $crate::helpers::{Backend, TestApp};
-
-                async fn scenario($app: TestApp) $body
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    scenario(TestApp::spawn(Backend::Sqlite).await).await
+                    super::$name(TestApp::spawn(Backend::Sqlite).await).await
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     if let Some(app) = TestApp::spawn_if_available(Backend::Postgres).await {
-                        scenario(app).await
+                        super::$name(app).await
                     }
                 }
             }
-        )*
+        )+
     };
 }
 
@@ -296,6 +300,11 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Posts lettings that must be taken (200 OK); the JSON answer.
+    pub async fn post_ok(&self, token: &str, body: &Value) -> Value {
+        expect_json(self.post_json(token, body).await, StatusCode::OK).await
+    }
+
     pub async fn post_csv(&self, token: &str, csv: &str) -> Response {
         self.client
             .post(self.url("/api/v1/lettings"))
@@ -317,6 +326,120 @@ impl TestApp {
             .await
             .expect("request sent");
         expect_json(response, StatusCode::OK).await
+    }
+
+    /// A GET that must answer 200 OK; its JSON body.
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        let response = self.get(token, path).send().await.expect("request sent");
+        expect_json(response, StatusCode::OK).await
+    }
+
+    pub async fn put_json(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Withdraws a letting (DELETE).
+    pub async fn withdraw(&self, token: &str, reference: &str) -> Response {
+        self.client
+            .delete(self.url(&format!("/api/v1/lettings/{reference}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+/// Requests on Wassenaar (GM0629, see `setup_wassenaar`) that the alert, report, plan and
+/// webhook tests repeat. `query` is empty or starts with `?`.
+impl TestApp {
+    fn wassenaar(path: &str) -> String {
+        format!("/api/v1/municipalities/GM0629{path}")
+    }
+
+    pub async fn alerts(&self, token: &str, query: &str) -> Response {
+        let path = Self::wassenaar(&format!("/alerts{query}"));
+        self.get(token, &path).send().await.expect("request sent")
+    }
+
+    pub async fn report(&self, token: &str, half_year: &str, query: &str) -> Response {
+        let path = Self::wassenaar(&format!("/reports/{half_year}{query}"));
+        self.get(token, &path).send().await.expect("request sent")
+    }
+
+    /// A report's body as text, whatever the status.
+    pub async fn report_text(&self, token: &str, half_year: &str, query: &str) -> String {
+        let response = self.report(token, half_year, query).await;
+        response.text().await.expect("body")
+    }
+
+    /// A report's body as bytes, whatever the status.
+    pub async fn report_bytes(&self, token: &str, half_year: &str, query: &str) -> Vec<u8> {
+        let response = self.report(token, half_year, query).await;
+        response.bytes().await.expect("body").to_vec()
+    }
+
+    pub async fn publish_report(&self, token: &str, half_year: &str) -> Response {
+        let path = Self::wassenaar(&format!("/reports/{half_year}/publish"));
+        self.client
+            .post(self.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Sets the status-holder task of a half year.
+    pub async fn put_task(&self, token: &str, half_year: &str, body: &Value) -> Response {
+        let path = Self::wassenaar(&format!("/status-holder-targets/{half_year}"));
+        self.put_json(token, &path, body).await
+    }
+
+    /// Puts a new version of the allocation plan of a year.
+    pub async fn put_plan(&self, token: &str, year: &str, body: &Value) -> Response {
+        let path = Self::wassenaar(&format!("/allocation-plans/{year}"));
+        self.put_json(token, &path, body).await
+    }
+
+    pub async fn plan(&self, token: &str, year: &str, query: &str) -> Response {
+        let path = Self::wassenaar(&format!("/allocation-plans/{year}{query}"));
+        self.get(token, &path).send().await.expect("request sent")
+    }
+
+    pub async fn add_webhook(&self, token: &str, url: &str) -> Response {
+        self.client
+            .post(self.url(&Self::wassenaar("/webhooks")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "url": url }))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The webhooks the token's organisation may see (200 OK).
+    pub async fn webhooks(&self, token: &str) -> Value {
+        self.get_json(token, &Self::wassenaar("/webhooks")).await
+    }
+
+    /// The deliveries of a webhook (200 OK).
+    pub async fn deliveries(&self, token: &str, webhook: i64) -> Value {
+        let path = Self::wassenaar(&format!("/webhooks/{webhook}/deliveries"));
+        self.get_json(token, &path).await
+    }
+
+    pub async fn delete_webhook(&self, token: &str, webhook: i64) -> Response {
+        let path = Self::wassenaar(&format!("/webhooks/{webhook}"));
+        self.client
+            .delete(self.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
     }
 }
 

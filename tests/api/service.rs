@@ -3,66 +3,132 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_json, letting};
+use crate::helpers::{expect_json, letting, Backend, TestApp};
 
-on_both_backends! {
-    async fn health_needs_no_token(app: TestApp) {
-        let response = app.client.get(app.url("/health")).send().await.unwrap();
-        assert_eq!(expect_json(response, StatusCode::OK).await, serde_json::json!({"status": "ok"}));
-    }
+on_both_backends!(
+    health_needs_no_token,
+    every_request_works_on_a_pool_of_one_connection,
+    unknown_paths_are_json_404
+);
 
-    async fn every_request_works_on_a_pool_of_one_connection(app: TestApp) {
-        // A read keeps the connection that checked its token for its own query; a request must
-        // never hold two, or a full pool would wait on itself. With one connection in the pool
-        // every endpoint still answers, also when requests arrive together. The client gives up
-        // well before the pool's 10 s wait would turn a double hold into a 503.
-        let app = crate::helpers::TestApp::spawn_with(app.backend, |s| s.pool_size = 1).await.unwrap();
-        let t = app.setup_wassenaar();
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
-        let posted = client.post(app.url("/api/v1/lettings")).bearer_auth(&t.dwb)
-            .json(&json!({"lettings": [letting("P-1"), letting("P-2")]})).send().await.unwrap();
-        expect_json(posted, StatusCode::OK).await;
-        let plan = client.put(app.url("/api/v1/municipalities/GM0629/allocation-plans/2026")).bearer_auth(&t.municipality)
-            .json(&json!({"expected_available": 10, "categories": {}})).send().await.unwrap();
-        assert!(plan.status().is_success(), "{}", plan.status());
-        let hook = client.post(app.url("/api/v1/municipalities/GM0629/webhooks")).bearer_auth(&t.municipality)
-            .json(&json!({"url": "http://127.0.0.1:9/hook"})).send().await.unwrap();
-        let hook_id = expect_json(hook, StatusCode::CREATED).await["id"].as_i64().unwrap();
-        let reads = [
-            (&t.dwb, "/api/v1/lettings/P-1".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/quota?period=2026".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/reports/2026-H1".to_string()),
-            (&t.tenants, "/api/v1/municipalities/GM0629/reports/2026-H1?format=xlsx".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/alerts".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/status-holders".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/allocation-plans/2026".to_string()),
-            (&t.municipality, "/api/v1/municipalities/GM0629/webhooks".to_string()),
-            (&t.municipality, format!("/api/v1/municipalities/GM0629/webhooks/{hook_id}/deliveries")),
-        ];
-        let answers = futures_util::future::join_all(reads.iter().map(|(token, path)| {
-            let request = client.get(app.url(path)).bearer_auth(token);
-            async move { (path, request.send().await) }
-        }))
-        .await;
-        for (path, answer) in answers {
-            let answer = answer.unwrap_or_else(|e| panic!("GET {path} did not answer: {e}"));
-            assert_eq!(answer.status(), StatusCode::OK, "GET {path}");
-        }
-        let withdrawn = client.delete(app.url("/api/v1/lettings/P-2")).bearer_auth(&t.dwb).send().await.unwrap();
-        assert_eq!(withdrawn.status(), StatusCode::OK);
-        let quota = app.quota(&t.municipality, "GM0629", "2026").await;
-        assert_eq!(quota["scopes"][0]["lettings"], 1);
-    }
+async fn health_needs_no_token(app: TestApp) {
+    let response = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(
+        expect_json(response, StatusCode::OK).await,
+        serde_json::json!({"status": "ok"})
+    );
+}
 
-    async fn unknown_paths_are_json_404(app: TestApp) {
-        let response = app.client.get(app.url("/api/v1/nothing-here")).send().await.unwrap();
-        assert_eq!(expect_json(response, StatusCode::NOT_FOUND).await["error"], "not_found");
+async fn every_request_works_on_a_pool_of_one_connection(app: TestApp) {
+    // A read keeps the connection that checked its token for its own query; a request must
+    // never hold two, or a full pool would wait on itself. With one connection in the pool
+    // every endpoint still answers, also when requests arrive together. The client gives up
+    // well before the pool's 10 s wait would turn a double hold into a 503.
+    let app = TestApp::spawn_with(app.backend, |s| s.pool_size = 1)
+        .await
+        .unwrap();
+    let t = app.setup_wassenaar();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let posted = client
+        .post(app.url("/api/v1/lettings"))
+        .bearer_auth(&t.dwb)
+        .json(&json!({"lettings": [letting("P-1"), letting("P-2")]}))
+        .send()
+        .await
+        .unwrap();
+    expect_json(posted, StatusCode::OK).await;
+    let plan = client
+        .put(app.url("/api/v1/municipalities/GM0629/allocation-plans/2026"))
+        .bearer_auth(&t.municipality)
+        .json(&json!({"expected_available": 10, "categories": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(plan.status().is_success(), "{}", plan.status());
+    let hook = client
+        .post(app.url("/api/v1/municipalities/GM0629/webhooks"))
+        .bearer_auth(&t.municipality)
+        .json(&json!({"url": "http://127.0.0.1:9/hook"}))
+        .send()
+        .await
+        .unwrap();
+    let hook_id = expect_json(hook, StatusCode::CREATED).await["id"]
+        .as_i64()
+        .unwrap();
+    let reads = [
+        (&t.dwb, "/api/v1/lettings/P-1".to_string()),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/quota?period=2026".to_string(),
+        ),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/reports/2026-H1".to_string(),
+        ),
+        (
+            &t.tenants,
+            "/api/v1/municipalities/GM0629/reports/2026-H1?format=xlsx".to_string(),
+        ),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/alerts".to_string(),
+        ),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/status-holders".to_string(),
+        ),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/allocation-plans/2026".to_string(),
+        ),
+        (
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/webhooks".to_string(),
+        ),
+        (
+            &t.municipality,
+            format!("/api/v1/municipalities/GM0629/webhooks/{hook_id}/deliveries"),
+        ),
+    ];
+    let answers = futures_util::future::join_all(reads.iter().map(|(token, path)| {
+        let request = client.get(app.url(path)).bearer_auth(token);
+        async move { (path, request.send().await) }
+    }))
+    .await;
+    for (path, answer) in answers {
+        let answer = answer.unwrap_or_else(|e| panic!("GET {path} did not answer: {e}"));
+        assert_eq!(answer.status(), StatusCode::OK, "GET {path}");
     }
+    let withdrawn = client
+        .delete(app.url("/api/v1/lettings/P-2"))
+        .bearer_auth(&t.dwb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let quota = app.quota(&t.municipality, "GM0629", "2026").await;
+    assert_eq!(quota["scopes"][0]["lettings"], 1);
+}
+
+async fn unknown_paths_are_json_404(app: TestApp) {
+    let response = app
+        .client
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_json(response, StatusCode::NOT_FOUND).await["error"],
+        "not_found"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_is_served_and_matches_its_snapshot() {
-    let app = crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let response = app
         .client
         .get(app.url("/api/v1/openapi.json"))
@@ -97,7 +163,7 @@ async fn the_openapi_document_is_served_and_matches_its_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_swagger_ui_is_served_without_anything_from_the_internet() {
-    let app = crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let page = app.client.get(app.url("/docs/")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();

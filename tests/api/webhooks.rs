@@ -12,6 +12,11 @@ use sha2::Sha256;
 
 use crate::helpers::{expect_json, letting_with, TestApp};
 
+on_both_backends!(
+    alert_changes_reach_a_receiver_signed_even_across_an_outage_and_a_restart,
+    webhooks_are_for_readers_and_stoppable
+);
+
 /// What the receiver got: (delivery id, timestamp, signature, body).
 type Received = Arc<Mutex<Vec<(i64, String, String, String)>>>;
 
@@ -128,94 +133,131 @@ fn plain(r: &str) -> Value {
     letting_with(r, json!({}))
 }
 
-on_both_backends! {
-    async fn alert_changes_reach_a_receiver_signed_even_across_an_outage_and_a_restart(app: TestApp) {
-        let t = app.setup_wassenaar();
-        let mut receiver = Receiver::new();
-        receiver.start();
-        let hook = app.client.post(app.url("/api/v1/municipalities/GM0629/webhooks"))
-            .bearer_auth(&t.municipality).json(&json!({"url": receiver.url()})).send().await.unwrap();
-        let hook = expect_json(hook, StatusCode::CREATED).await;
-        let secret = hook["secret"].as_str().unwrap().to_string();
-        let hook_id = hook["id"].as_i64().unwrap();
+async fn alert_changes_reach_a_receiver_signed_even_across_an_outage_and_a_restart(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let mut receiver = Receiver::new();
+    receiver.start();
+    let hook = app.add_webhook(&t.municipality, &receiver.url()).await;
+    let hook = expect_json(hook, StatusCode::CREATED).await;
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    let hook_id = hook["id"].as_i64().unwrap();
 
-        // ok (5/20), then warning (6/21), then breach (8/23): two changes per scope.
-        let mut first: Vec<Value> = (0..15).map(|i| plain(&format!("P-{i}"))).collect();
-        first.extend((0..5).map(|i| urgent(&format!("U-{i}"))));
-        post(&app, &t.dwb, first).await;
-        post(&app, &t.dwb, vec![urgent("U-5")]).await;
-        post(&app, &t.dwb, vec![urgent("U-6"), urgent("U-7")]).await;
-        eventually("the first four deliveries", || receiver.bodies().len() == 4).await;
+    // ok (5/20), then warning (6/21), then breach (8/23): two changes per scope.
+    let mut first: Vec<Value> = (0..15).map(|i| plain(&format!("P-{i}"))).collect();
+    first.extend((0..5).map(|i| urgent(&format!("U-{i}"))));
+    post(&app, &t.dwb, first).await;
+    post(&app, &t.dwb, vec![urgent("U-5")]).await;
+    post(&app, &t.dwb, vec![urgent("U-6"), urgent("U-7")]).await;
+    eventually("the first four deliveries", || receiver.bodies().len() == 4).await;
 
-        // The receiver goes down; back to warning (8/27).
-        receiver.stop().await;
-        post(&app, &t.dwb, (15..19).map(|i| plain(&format!("P-{i}"))).collect()).await;
-        let deliveries_path = format!("/api/v1/municipalities/GM0629/webhooks/{hook_id}/deliveries");
-        let mut failing = false;
-        for _ in 0..200 {
-            let list = expect_json(app.get(&t.municipality, &deliveries_path).send().await.unwrap(), StatusCode::OK).await;
-            if list.as_array().unwrap().iter().any(|d| d["state"] == "pending" && d["attempts"].as_i64().unwrap() >= 1 && d["last_error"].is_string()) {
-                failing = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+    // The receiver goes down; back to warning (8/27).
+    receiver.stop().await;
+    let more = (15..19).map(|i| plain(&format!("P-{i}"))).collect();
+    post(&app, &t.dwb, more).await;
+    let mut failing = false;
+    for _ in 0..200 {
+        let list = app.deliveries(&t.municipality, hook_id).await;
+        if list.as_array().unwrap().iter().any(|d| {
+            d["state"] == "pending"
+                && d["attempts"].as_i64().unwrap() >= 1
+                && d["last_error"].is_string()
+        }) {
+            failing = true;
+            break;
         }
-        assert!(failing, "the outage shows in the delivery state");
-
-        // The service restarts while the receiver is still down; back to ok (8/30): resolved.
-        let app = app.restart().await;
-        post(&app, &t.dwb, (19..22).map(|i| plain(&format!("P-{i}"))).collect()).await;
-        receiver.start();
-        eventually("all eight deliveries after the outage", || receiver.bodies().len() == 8).await;
-
-        let received = receiver.bodies();
-        let ids: Vec<i64> = received.iter().map(|(id, ..)| *id).collect();
-        let mut unique = ids.clone();
-        unique.dedup();
-        assert_eq!(ids, unique, "each delivery arrives once");
-        // Every signature is the HMAC-SHA256 of "<timestamp>.<raw body>" with the webhook's secret.
-        for (_, timestamp, signature, raw) in receiver.received.lock().unwrap().iter() {
-            let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-            mac.update(format!("{timestamp}.{raw}").as_bytes());
-            assert_eq!(signature, &format!("sha256={}", hex::encode(mac.finalize().into_bytes())), "valid signature");
-        }
-        for scope in ["total", "corporation"] {
-            let events: Vec<(String, String)> = received
-                .iter()
-                .filter(|(.., b)| b["alert"]["scope"] == scope)
-                .map(|(.., b)| (b["event"].as_str().unwrap().to_string(), b["alert"]["level"].as_str().unwrap().to_string()))
-                .collect();
-            assert_eq!(
-                events,
-                [("alert.opened", "warning"), ("alert.level_changed", "breach"), ("alert.level_changed", "warning"), ("alert.resolved", "warning")]
-                    .iter().map(|(e, l)| (e.to_string(), l.to_string())).collect::<Vec<_>>(),
-                "{scope}"
-            );
-        }
-        let list = expect_json(app.get(&t.municipality, &deliveries_path).send().await.unwrap(), StatusCode::OK).await;
-        assert!(list.as_array().unwrap().iter().all(|d| d["state"] == "delivered"));
-        let hooks = expect_json(app.get(&t.municipality, "/api/v1/municipalities/GM0629/webhooks").send().await.unwrap(), StatusCode::OK).await;
-        assert_eq!(hooks[0]["delivered"], 8);
-        assert_eq!(hooks[0]["pending"], 0);
-        assert!(hooks[0].get("secret").is_none(), "the secret is shown only once");
-        receiver.stop().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(failing, "the outage shows in the delivery state");
 
-    async fn webhooks_are_for_readers_and_stoppable(app: TestApp) {
-        let t = app.setup_wassenaar();
-        let register = |token: &str, url: &str| app.client.post(app.url("/api/v1/municipalities/GM0629/webhooks")).bearer_auth(token).json(&json!({"url": url})).send();
-        assert_eq!(register(&t.amsterdam, "http://127.0.0.1:9/x").await.unwrap().status(), StatusCode::FORBIDDEN);
-        assert_eq!(register(&t.municipality, "ftp://example.org/x").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let tenants_hook = expect_json(register(&t.tenants, "http://127.0.0.1:9/tenants").await.unwrap(), StatusCode::CREATED).await;
-        expect_json(register(&t.municipality, "http://127.0.0.1:9/gemeente").await.unwrap(), StatusCode::CREATED).await;
-        let own = expect_json(app.get(&t.tenants, "/api/v1/municipalities/GM0629/webhooks").send().await.unwrap(), StatusCode::OK).await;
-        assert_eq!(own.as_array().unwrap().len(), 1);
-        let all = expect_json(app.get(&t.municipality, "/api/v1/municipalities/GM0629/webhooks").send().await.unwrap(), StatusCode::OK).await;
-        assert_eq!(all.as_array().unwrap().len(), 2);
-        let id = tenants_hook["id"].as_i64().unwrap();
-        let stop = app.client.delete(app.url(&format!("/api/v1/municipalities/GM0629/webhooks/{id}"))).bearer_auth(&t.dwb).send().await.unwrap();
-        assert_eq!(stop.status(), StatusCode::NOT_FOUND, "not dwb's webhook");
-        let stop = app.client.delete(app.url(&format!("/api/v1/municipalities/GM0629/webhooks/{id}"))).bearer_auth(&t.tenants).send().await.unwrap();
-        assert_eq!(stop.status(), StatusCode::NO_CONTENT);
+    // The service restarts while the receiver is still down; back to ok (8/30): resolved.
+    let app = app.restart().await;
+    let more = (19..22).map(|i| plain(&format!("P-{i}"))).collect();
+    post(&app, &t.dwb, more).await;
+    receiver.start();
+    eventually("all eight deliveries after the outage", || {
+        receiver.bodies().len() == 8
+    })
+    .await;
+
+    let received = receiver.bodies();
+    let ids: Vec<i64> = received.iter().map(|(id, ..)| *id).collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(ids, unique, "each delivery arrives once");
+    // Every signature is the HMAC-SHA256 of "<timestamp>.<raw body>" with the webhook's secret.
+    for (_, timestamp, signature, raw) in receiver.received.lock().unwrap().iter() {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{timestamp}.{raw}").as_bytes());
+        assert_eq!(
+            signature,
+            &format!("sha256={}", hex::encode(mac.finalize().into_bytes())),
+            "valid signature"
+        );
     }
+    for scope in ["total", "corporation"] {
+        let events: Vec<(String, String)> = received
+            .iter()
+            .filter(|(.., b)| b["alert"]["scope"] == scope)
+            .map(|(.., b)| {
+                (
+                    b["event"].as_str().unwrap().to_string(),
+                    b["alert"]["level"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            events,
+            [
+                ("alert.opened", "warning"),
+                ("alert.level_changed", "breach"),
+                ("alert.level_changed", "warning"),
+                ("alert.resolved", "warning")
+            ]
+            .iter()
+            .map(|(e, l)| (e.to_string(), l.to_string()))
+            .collect::<Vec<_>>(),
+            "{scope}"
+        );
+    }
+    let list = app.deliveries(&t.municipality, hook_id).await;
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["state"] == "delivered"));
+    let hooks = app.webhooks(&t.municipality).await;
+    assert_eq!(hooks[0]["delivered"], 8);
+    assert_eq!(hooks[0]["pending"], 0);
+    assert!(
+        hooks[0].get("secret").is_none(),
+        "the secret is shown only once"
+    );
+    receiver.stop().await;
+}
+
+async fn webhooks_are_for_readers_and_stoppable(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let other_municipality = app.add_webhook(&t.amsterdam, "http://127.0.0.1:9/x").await;
+    assert_eq!(other_municipality.status(), StatusCode::FORBIDDEN);
+    let not_http = app
+        .add_webhook(&t.municipality, "ftp://example.org/x")
+        .await;
+    assert_eq!(not_http.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let tenants_hook = app
+        .add_webhook(&t.tenants, "http://127.0.0.1:9/tenants")
+        .await;
+    let tenants_hook = expect_json(tenants_hook, StatusCode::CREATED).await;
+    let own_hook = app
+        .add_webhook(&t.municipality, "http://127.0.0.1:9/gemeente")
+        .await;
+    expect_json(own_hook, StatusCode::CREATED).await;
+    let own = app.webhooks(&t.tenants).await;
+    assert_eq!(own.as_array().unwrap().len(), 1);
+    let all = app.webhooks(&t.municipality).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let id = tenants_hook["id"].as_i64().unwrap();
+    let stop = app.delete_webhook(&t.dwb, id).await;
+    assert_eq!(stop.status(), StatusCode::NOT_FOUND, "not dwb's webhook");
+    let stop = app.delete_webhook(&t.tenants, id).await;
+    assert_eq!(stop.status(), StatusCode::NO_CONTENT);
 }
