@@ -113,11 +113,15 @@ impl DatabaseUrl {
                     }
                 }
                 let mut conn = SqliteConnection::establish(path)?;
-                // WAL lets readers run beside the writer; busy_timeout makes a second writer wait
-                // instead of failing; foreign keys are off by default in SQLite.
+                // busy_timeout first: switching to WAL needs a moment of exclusive access, and
+                // without the timeout a connection opened while another writes fails at once
+                // with "database is locked". WAL lets readers run beside the writer.
+                // synchronous = FULL syncs the WAL at every commit, so a batch that was answered
+                // 200 survives a power loss (NORMAL may lose the last commits; see
+                // docs/operations.md). Foreign keys are off by default in SQLite.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;"
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
                 ))?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -228,6 +232,41 @@ impl BindLimit for PgConnection {
     fn bind_limit(&self) -> usize {
         65_535
     }
+}
+
+/// Runs `f` in a transaction that writes. On SQLite it begins with `BEGIN IMMEDIATE`, so the
+/// writer takes the database's write lock before it reads anything and a concurrent writer
+/// waits on `busy_timeout`; a deferred transaction that read first could only fail when it
+/// came to write. On PostgreSQL, and inside a transaction already open, it is a plain
+/// (nested) transaction: PostgreSQL writers queue on the named row locks of [`locks`].
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost_sqlite = match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()?
+                .is_none()
+        }
+        DbConnection::Postgresql(_) => false,
+    };
+    if !outermost_sqlite {
+        return conn.transaction(f);
+    }
+    if let DbConnection::Sqlite(inner) = conn {
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    }
+    let result = f(conn);
+    if let DbConnection::Sqlite(inner) = conn {
+        match &result {
+            Ok(_) => AnsiTransactionManager::commit_transaction(inner)?,
+            Err(_) => AnsiTransactionManager::rollback_transaction(inner)?,
+        }
+    }
+    result
 }
 
 /// Whether the database answers.

@@ -4,7 +4,6 @@
 //! none of it.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use crate::config::ReferenceData;
 use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
@@ -20,7 +19,7 @@ pub fn store_batch(
     batch: &[PreparedLetting],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let write = lettings::write_batch(conn, corporation, batch, now)?;
         let changes = evaluate_touched(conn, reference, &write.touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;
@@ -36,7 +35,7 @@ pub fn withdraw(
     letting_reference: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(WithdrawOutcome, Vec<AlertChange>)> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let outcome = lettings::withdraw(conn, corporation, letting_reference, now)?;
         let changes = match &outcome {
             WithdrawOutcome::Withdrawn(l) => {
@@ -62,7 +61,7 @@ pub fn recompute_alerts(
     year: i32,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<AlertChange>> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let touched = [(municipality.to_string(), year)].into();
         let changes = evaluate_touched(conn, reference, &touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;

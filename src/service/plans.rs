@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::{Connection, QueryResult};
+use diesel::QueryResult;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -364,7 +364,7 @@ pub fn store_plan(
     now: NaiveDateTime,
 ) -> QueryResult<Option<AllocationPlanBody>> {
     let months = months_of_year_completed(year, now.date());
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         locks::take(conn, &[locks::municipality(municipality)], now)?;
         store::insert_plan(
             conn,
