@@ -36,9 +36,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let delivery = settings.delivery();
         let database = Database::new(pool);
-        let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(
-            &api::openapi::document(),
-        )?));
+        let document = api::openapi::document();
+        let query_names = web::Data::new(api::query_names::QueryNames::from_document(&document));
+        let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(&document)?));
         let state = web::Data::new(AppState {
             database: database.clone(),
             reference,
@@ -51,9 +51,13 @@ impl Application {
                     actix_web::middleware::DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff")),
                 )
+                .wrap(actix_web::middleware::from_fn(
+                    api::query_names::reject_unknown,
+                ))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(openapi.clone())
+                .app_data(query_names.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                     ApiError::bad_request(
                         "invalid_query",

@@ -8,6 +8,7 @@ pub mod health;
 pub mod lettings;
 pub mod openapi;
 pub mod plans;
+pub mod query_names;
 pub mod quota;
 pub mod reports;
 pub mod webhooks;

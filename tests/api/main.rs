@@ -8,6 +8,7 @@ mod access;
 mod aggregate;
 mod alerts;
 mod cli;
+mod hostile;
 mod ingest;
 mod migrations;
 mod plans;
