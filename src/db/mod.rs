@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod lease;
+pub mod letting_rows;
 pub mod lettings;
 pub mod locks;
 pub mod month_counts;

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::lettings::{ClassificationRow, LettingData};
+use super::letting_rows::{ClassificationRow, LettingData};
 use super::schema::letting_month_counts as mc;
 use super::schema::letting_month_profiles as mp;
 use super::{summed_lettings, BindLimit, DbConnection};

@@ -1,0 +1,257 @@
+//! The contract's rules, one check per field. Each check reads its field from the submitted
+//! record and returns the parsed value or the one problem with that field; [`validate`]
+//! runs them all, so a record's every problem is reported at once.
+//!
+//! [`validate`]: super::validate
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::raw::{
+    optional_bool, optional_text, required_decimal, required_integer, required_text,
+    required_text_or_number, RawLetting, RawValue,
+};
+use super::{FieldProblem, Route, FIELDS, MAX_DAYS_AHEAD};
+use crate::domain::agreement::AgreementBook;
+use crate::domain::norms::NormsTable;
+
+const MAX_REFERENCE_CHARS: usize = 64;
+const MAX_EXCLUDED_REASON_CHARS: usize = 200;
+const MAX_HOUSEHOLD_SIZE: i64 = 20;
+
+/// A problem for every field name the contract does not know.
+pub fn check_unknown_fields(raw: &RawLetting) -> Vec<FieldProblem> {
+    raw.unknown_fields
+        .iter()
+        .map(|name| {
+            FieldProblem::new(
+                name,
+                format!(
+                    "unknown field {name:?}; the fields are: {}",
+                    FIELDS.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The corporation's own reference (kenmerk) of the letting: 1–64 characters of
+/// `A-Z a-z 0-9 . _ / -`.
+pub fn check_reference(raw: &RawLetting) -> Result<String, FieldProblem> {
+    let reference = required_text(raw, "reference")?;
+    if reference.is_empty() || reference.chars().count() > MAX_REFERENCE_CHARS {
+        return Err(FieldProblem::new(
+            "reference",
+            format!(
+                "reference must be 1 to {MAX_REFERENCE_CHARS} characters long; got {}",
+                reference.chars().count()
+            ),
+        ));
+    }
+    if let Some(bad) = reference
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-')))
+    {
+        return Err(FieldProblem::new(
+            "reference",
+            format!("reference {reference:?} holds {bad:?}; only letters A-Z a-z, digits and . _ / - are allowed"),
+        ));
+    }
+    Ok(reference)
+}
+
+/// The municipality (gemeente) by its CBS code, one the posting corporation is registered for.
+pub fn check_municipality(
+    raw: &RawLetting,
+    registered: &BTreeSet<String>,
+) -> Result<String, FieldProblem> {
+    let m = required_text(raw, "municipality")?;
+    if !is_municipality_code(&m) {
+        Err(FieldProblem::new(
+            "municipality",
+            format!(
+                "{m:?} is not a CBS municipality code; use GM followed by 4 digits, e.g. GM0629"
+            ),
+        ))
+    } else if !registered.contains(&m) {
+        Err(FieldProblem::new(
+            "municipality",
+            format!("your organisation is not registered for municipality {m}; ask the service administrator to register it"),
+        ))
+    } else {
+        Ok(m)
+    }
+}
+
+/// A CBS municipality code (gemeentecode): `GM` followed by four digits.
+pub fn is_municipality_code(code: &str) -> bool {
+    code.len() == 6 && code.starts_with("GM") && code[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The start of the tenancy (ingangsdatum huurcontract): an ISO date in a year whose national
+/// norms are known, at most [`MAX_DAYS_AHEAD`] days after `today`.
+pub fn check_contract_start(
+    raw: &RawLetting,
+    norms: &NormsTable,
+    today: NaiveDate,
+) -> Result<NaiveDate, FieldProblem> {
+    let text = required_text_or_number(raw, "contract_start")?;
+    let Some(date) = parse_iso_date(&text) else {
+        return Err(FieldProblem::new(
+            "contract_start",
+            format!("{text:?} is not a date; use YYYY-MM-DD, e.g. 2026-03-01"),
+        ));
+    };
+    if norms.for_year(date.year()).is_none() {
+        let known: Vec<String> = norms.years().map(|y| y.to_string()).collect();
+        return Err(FieldProblem::new(
+            "contract_start",
+            format!(
+                "no national norms are known for {}; lettings can be accepted for {}",
+                date.year(),
+                known.join(", ")
+            ),
+        ));
+    }
+    let latest = today
+        .checked_add_days(Days::new(MAX_DAYS_AHEAD))
+        .unwrap_or(today);
+    if date > latest {
+        return Err(FieldProblem::new(
+            "contract_start",
+            format!("{date} is more than {MAX_DAYS_AHEAD} days after today; the latest accepted date is {latest}"),
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The rent (kale huur), EUR per month: more than 0 and less than 10000, at most two decimals.
+pub fn check_rent(raw: &RawLetting, decimal_comma: bool) -> Result<Decimal, FieldProblem> {
+    let rent = required_decimal(raw, "rent", decimal_comma)?;
+    if rent <= Decimal::ZERO || rent >= Decimal::from(10_000) {
+        return Err(FieldProblem::new(
+            "rent",
+            format!("rent must be more than 0 and less than 10000 euros per month; got {rent}"),
+        ));
+    }
+    Ok(rent)
+}
+
+/// The household size (huishoudgrootte), persons: a whole number from 1 to 20.
+pub fn check_household_size(raw: &RawLetting) -> Result<u8, FieldProblem> {
+    let size = required_integer(raw, "household_size")?;
+    match u8::try_from(size) {
+        Ok(persons) if (1..=MAX_HOUSEHOLD_SIZE).contains(&size) => Ok(persons),
+        _ => Err(FieldProblem::new(
+            "household_size",
+            format!(
+                "household_size must be a whole number from 1 to {MAX_HOUSEHOLD_SIZE}; got {size}"
+            ),
+        )),
+    }
+}
+
+/// The household income (huishoudinkomen), EUR per year: at least 0 and less than 10000000,
+/// at most two decimals.
+pub fn check_income(raw: &RawLetting, decimal_comma: bool) -> Result<Decimal, FieldProblem> {
+    let income = required_decimal(raw, "household_income", decimal_comma)?;
+    if income < Decimal::ZERO || income >= Decimal::from(10_000_000) {
+        return Err(FieldProblem::new(
+            "household_income",
+            format!("household_income must be at least 0 and less than 10000000 euros per year; got {income}"),
+        ));
+    }
+    Ok(income)
+}
+
+/// Whether the household has reached the state pension age (AOW-leeftijd), which lowers its
+/// passend-toewijzen income limit. Absent is false.
+pub fn check_pension_age(raw: &RawLetting) -> Result<bool, FieldProblem> {
+    optional_bool(raw, "pension_age")
+}
+
+/// Whether the letting is an exception to passend toewijzen, leaving the passend
+/// denominator. Absent is false.
+pub fn check_passend_exception(raw: &RawLetting) -> Result<bool, FieldProblem> {
+    optional_bool(raw, "passend_exception")
+}
+
+/// The allocation route (toewijzingsroute), one of [`Route::ALL`]; absent is
+/// [`Route::Regular`] (aanbodmodel).
+pub fn check_route(raw: &RawLetting) -> Result<Route, FieldProblem> {
+    let Some(text) = optional_text(raw, "route")? else {
+        return Ok(Route::Regular);
+    };
+    text.parse::<Route>().map_err(|()| {
+        let names: Vec<&str> = Route::ALL.iter().map(|r| r.as_str()).collect();
+        FieldProblem::new(
+            "route",
+            format!("{text:?} is not a route; use one of {}", names.join(", ")),
+        )
+    })
+}
+
+/// The urgency category (urgentiecategorie) the household was housed under, if any: one of
+/// the categories of the performance agreement (prestatieafspraak) that applies to
+/// `municipality` in `year`.
+pub fn check_urgency(
+    raw: &RawLetting,
+    agreements: &AgreementBook,
+    municipality: &str,
+    year: i32,
+) -> Result<Option<String>, FieldProblem> {
+    let Some(category) = optional_text(raw, "urgency")? else {
+        return Ok(None);
+    };
+    let agreement = agreements.applicable(municipality, year);
+    if agreement.allows_urgency(&category) {
+        Ok(Some(category))
+    } else {
+        Err(FieldProblem::new(
+            "urgency",
+            format!(
+                "{category:?} is not an urgency category of agreement {}; use null or one of {}",
+                agreement.id,
+                agreement.urgency_categories.join(", ")
+            ),
+        ))
+    }
+}
+
+/// Why the letting is left out of every quota (e.g. a wisselwoning), if it is: free text of
+/// at most 200 characters.
+pub fn check_excluded_reason(raw: &RawLetting) -> Result<Option<String>, FieldProblem> {
+    let reason = optional_text(raw, "excluded_reason")?;
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_EXCLUDED_REASON_CHARS)
+    {
+        return Err(FieldProblem::new(
+            "excluded_reason",
+            format!("excluded_reason is longer than {MAX_EXCLUDED_REASON_CHARS} characters"),
+        ));
+    }
+    Ok(reason)
+}
+
+/// The posting corporation (woningcorporatie): here only that it is text, when given; the
+/// caller checks it against the token.
+pub fn check_corporation(raw: &RawLetting) -> Result<(), FieldProblem> {
+    match raw.get("corporation") {
+        Some(RawValue::Text(_) | RawValue::Null) | None => Ok(()),
+        Some(_) => Err(FieldProblem::new(
+            "corporation",
+            "corporation must be text: your organisation's id",
+        )),
+    }
+}
