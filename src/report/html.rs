@@ -6,9 +6,10 @@ use std::fmt::Write;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::cells::shown_share;
 use super::labels::{label, Lang};
+use super::model::Report;
 use super::tables::{Cell, Table};
-use super::{shown_share, Report};
 
 const CSS: &str = r#"
 @page { size: A4; margin: 16mm 14mm; }

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
+use super::cells::{is_small, shown, shown_share};
 use super::labels::{label, Lang};
-use super::{shown, shown_share, Report};
-use crate::service::quota::ScopeBody;
+use super::model::{Report, ReportScope};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
@@ -42,7 +42,7 @@ fn scope_name(corporation: &Option<String>, lang: Lang) -> String {
 fn quota_table(
     name: &str,
     title: String,
-    scopes: &[ScopeBody],
+    scopes: &[ReportScope],
     suppress: bool,
     lang: Lang,
 ) -> Table {
@@ -273,8 +273,7 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             .alerts
             .iter()
             .map(|a| {
-                let suppressed =
-                    suppress && (super::is_small(a.count) || super::is_small(a.denominator));
+                let suppressed = suppress && (is_small(a.count) || is_small(a.denominator));
                 vec![
                     text(a.at.format("%Y-%m-%d %H:%M").to_string()),
                     text(scope_name(&a.corporation, lang)),

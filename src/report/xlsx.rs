@@ -4,8 +4,8 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
+use super::model::Report;
 use super::tables::{Cell, Table};
-use super::Report;
 
 /// Renders the tables as an XLSX file. The workbook's creation time is the report's read time,
 /// so the same report always gives the same bytes.

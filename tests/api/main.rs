@@ -13,6 +13,7 @@ mod ingest;
 mod migrations;
 mod plans;
 mod quota;
+mod report_golden;
 mod reports;
 mod service;
 mod webhooks;

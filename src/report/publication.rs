@@ -1,0 +1,135 @@
+//! Publication: a report frozen as JSON with its SHA-256, served byte for byte from then on;
+//! and reading a municipality's report, frozen or live.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::QueryResult;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::build::build;
+use super::model::Report;
+use crate::config::ReferenceData;
+use crate::db::report::{self as store, PublishedReport};
+use crate::db::DbConnection;
+use crate::domain::period::Period;
+
+/// Publication details, for the JSON of a live view and the publish answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicationBody {
+    pub municipality: String,
+    pub half_year: String,
+    pub published_at: DateTime<Utc>,
+    pub published_by: String,
+    /// SHA-256 (hex) of the frozen JSON.
+    pub sha256: String,
+    pub norms_years: Vec<i32>,
+    pub agreement_id: String,
+    pub agreement_version: i32,
+}
+
+impl From<&PublishedReport> for PublicationBody {
+    fn from(p: &PublishedReport) -> Self {
+        Self {
+            municipality: p.municipality.clone(),
+            half_year: p.half_year.clone(),
+            published_at: p.published_at.and_utc(),
+            published_by: p.published_by.clone(),
+            sha256: p.sha256.clone(),
+            norms_years: p
+                .norms_years
+                .split(',')
+                .filter_map(|y| y.parse().ok())
+                .collect(),
+            agreement_id: p.agreement_id.clone(),
+            agreement_version: p.agreement_version,
+        }
+    }
+}
+
+/// A stored publication: its details and the frozen JSON, exactly as stored.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub details: PublicationBody,
+    pub frozen_json: String,
+}
+
+impl From<PublishedReport> for Publication {
+    fn from(p: PublishedReport) -> Self {
+        Self {
+            details: PublicationBody::from(&p),
+            frozen_json: p.body,
+        }
+    }
+}
+
+/// A municipality's report for a half year as a reader gets it.
+#[derive(Debug, Clone)]
+pub enum Reading {
+    /// Not published: the figures as they are now.
+    Live(Report),
+    /// Published: the frozen version.
+    Frozen(Publication),
+    /// Published, and the live figures asked for, to show what changed since.
+    Current {
+        publication: Publication,
+        live: Report,
+    },
+}
+
+/// Reads the report of a municipality for a half year: the publication when there is one (and
+/// `current` is not asked), else the live figures as of `now`.
+pub fn read(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    half: Period,
+    now: NaiveDateTime,
+    current: bool,
+) -> QueryResult<Reading> {
+    Ok(
+        match store::published(conn, municipality, &half.to_string())? {
+            Some(published) if !current => Reading::Frozen(published.into()),
+            Some(published) => Reading::Current {
+                publication: published.into(),
+                live: build(conn, reference, municipality, half, now)?,
+            },
+            None => Reading::Live(build(conn, reference, municipality, half, now)?),
+        },
+    )
+}
+
+/// Builds the report as of `now` and stores it as the publication of the half year, in one
+/// transaction. `None` when the half year was published already.
+pub fn publish(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    half: Period,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<PublicationBody>> {
+    crate::db::write_transaction(conn, |conn| {
+        let report = build(conn, reference, municipality, half, now)?;
+        let body = serde_json::to_string(&report)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        let publication = PublishedReport {
+            municipality: municipality.to_string(),
+            half_year: half.to_string(),
+            sha256: hex::encode(Sha256::digest(body.as_bytes())),
+            body,
+            norms_years: report
+                .footer
+                .norms
+                .iter()
+                .map(|n| n.year.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            agreement_id: report.agreement.id.clone(),
+            agreement_version: i32::try_from(report.agreement.version).unwrap_or(i32::MAX),
+            published_by: by.to_string(),
+            published_at: now,
+        };
+        Ok(store::publish(conn, &publication)?.then(|| PublicationBody::from(&publication)))
+    })
+}

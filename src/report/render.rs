@@ -1,0 +1,214 @@
+//! A report as the bytes of one format, with its content type and file name: the frozen JSON of
+//! a publication as stored, or the model rendered as JSON, CSV, XLSX or HTML, with the small-cell
+//! rule applied when asked and the restatements of a live view of a publication.
+
+use serde_json::Value;
+
+use super::cells::suppress_small_cells;
+use super::labels::{label, Lang};
+use super::model::Report;
+use super::publication::{PublicationBody, Reading};
+use super::restate::{restatements, Restatement};
+use super::tables::{tables, Cell, Table};
+
+/// The formats a report is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+    Html,
+}
+
+impl Format {
+    /// `json` (also when none is given), `csv`, `xlsx` or `html`.
+    pub fn parse(text: Option<&str>) -> Option<Self> {
+        match text {
+            None | Some("json") => Some(Format::Json),
+            Some("csv") => Some(Format::Csv),
+            Some("xlsx") => Some(Format::Xlsx),
+            Some("html") => Some(Format::Html),
+            Some(_) => None,
+        }
+    }
+}
+
+/// A rendered report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+    /// For formats that are downloaded: the name to save the file under.
+    pub file_name: Option<String>,
+    /// The SHA-256 of the frozen JSON, when a publication is served as frozen.
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("reading a published report: {0}")]
+    Read(serde_json::Error),
+    #[error("serialising the report: {0}")]
+    Json(serde_json::Error),
+    #[error("writing the CSV report: {0}")]
+    Csv(csv::Error),
+    #[error("writing the XLSX report: {0}")]
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+/// Renders what was read: a publication as frozen (its stored JSON byte for byte where the
+/// reader sees every figure), or the live report, with the restatements since publication when
+/// there is one. `suppress` applies the small-cell rule.
+pub fn render_reading(
+    reading: &Reading,
+    format: Format,
+    lang: Lang,
+    suppress: bool,
+) -> Result<Rendered, RenderError> {
+    match reading {
+        Reading::Live(live) => render(live, format, lang, suppress, None, None),
+        Reading::Frozen(publication) => {
+            let frozen: Report =
+                serde_json::from_str(&publication.frozen_json).map_err(RenderError::Read)?;
+            let mut rendered = render(
+                &frozen,
+                format,
+                lang,
+                suppress,
+                Some(&publication.frozen_json),
+                None,
+            )?;
+            rendered.sha256 = Some(publication.details.sha256.clone());
+            Ok(rendered)
+        }
+        Reading::Current { publication, live } => {
+            let frozen: Report =
+                serde_json::from_str(&publication.frozen_json).map_err(RenderError::Read)?;
+            let list = restatements(&frozen, live, suppress);
+            render(
+                live,
+                format,
+                lang,
+                suppress,
+                None,
+                Some((&publication.details, &list)),
+            )
+        }
+    }
+}
+
+/// Renders a report. `frozen_json` is its stored JSON, served as it is when nothing is hidden;
+/// `extra` the publication and restatements of a live view of a published report.
+pub fn render(
+    report: &Report,
+    format: Format,
+    lang: Lang,
+    suppress: bool,
+    frozen_json: Option<&str>,
+    extra: Option<(&PublicationBody, &[Restatement])>,
+) -> Result<Rendered, RenderError> {
+    let file = format!("rapportage-{}-{}", report.municipality, report.half_year);
+    let rendered = |body: Vec<u8>, content_type, file_name| Rendered {
+        body,
+        content_type,
+        file_name,
+        sha256: None,
+    };
+    if format == Format::Json {
+        let body = match (frozen_json, suppress, extra) {
+            (Some(frozen), false, None) => frozen.to_string(),
+            _ => json_text(report, suppress, extra)?,
+        };
+        return Ok(rendered(body.into_bytes(), "application/json", None));
+    }
+    let mut list = tables(report, suppress, lang);
+    if let Some((_, restated)) = extra {
+        list.push(restatement_table(restated, lang));
+    }
+    Ok(match format {
+        Format::Csv => rendered(
+            super::csv::render(&list, lang).map_err(RenderError::Csv)?,
+            "text/csv; charset=utf-8",
+            Some(format!("{file}.csv")),
+        ),
+        Format::Xlsx => rendered(
+            super::xlsx::render(report, &list).map_err(RenderError::Xlsx)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Some(format!("{file}.xlsx")),
+        ),
+        Format::Html | Format::Json => {
+            let published = extra.map(|(p, _)| p.published_at.format("%Y-%m-%d").to_string());
+            let html = super::html::render(report, &list, suppress, lang, published.as_deref());
+            rendered(html.into_bytes(), "text/html; charset=utf-8", None)
+        }
+    })
+}
+
+/// The report as JSON text, small cells hidden when asked, with the publication and its
+/// restatements for a live view of a published report.
+fn json_text(
+    report: &Report,
+    suppress: bool,
+    extra: Option<(&PublicationBody, &[Restatement])>,
+) -> Result<String, RenderError> {
+    let mut value = serde_json::to_value(report).map_err(RenderError::Json)?;
+    if suppress {
+        suppress_small_cells(&mut value);
+    }
+    if let (Some((publication, list)), Value::Object(map)) = (extra, &mut value) {
+        map.insert(
+            "publication".into(),
+            serde_json::to_value(publication).unwrap_or(Value::Null),
+        );
+        map.insert(
+            "restatements".into(),
+            serde_json::to_value(list).unwrap_or(Value::Null),
+        );
+    }
+    serde_json::to_string(&value).map_err(RenderError::Json)
+}
+
+/// The restatements as one more table, after the report's own.
+fn restatement_table(list: &[Restatement], lang: Lang) -> Table {
+    let l = |k| label(k, lang).to_string();
+    let text = |v: &Value| match v {
+        Value::String(s) => label(s, lang).to_string(),
+        Value::Null => "–".into(),
+        other => other.to_string(),
+    };
+    let (title, old, new) = match lang {
+        Lang::Nl => ("Herzieningen sinds vaststelling", "Oud", "Nieuw"),
+        Lang::En => ("Restatements since publication", "Old", "New"),
+    };
+    Table {
+        name: "Herzieningen".into(),
+        title: title.into(),
+        headers: vec![
+            "".into(),
+            l("scope"),
+            l("metric"),
+            "".into(),
+            old.into(),
+            new.into(),
+        ],
+        rows: list
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.section.clone()),
+                    Cell::Text(r.corporation.clone().unwrap_or_else(|| l("total"))),
+                    Cell::Text(
+                        r.metric
+                            .as_deref()
+                            .map(|m| label(m, lang).to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(l(&r.field)),
+                    Cell::Text(text(&r.old)),
+                    Cell::Text(text(&r.new)),
+                ]
+            })
+            .collect(),
+        empty_note: None,
+    }
+}
