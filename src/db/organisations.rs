@@ -73,11 +73,20 @@ pub fn municipalities_of(conn: &mut DbConnection, org_id: &str) -> QueryResult<B
     Ok(list.into_iter().collect())
 }
 
+/// An organisation as listed for a municipality.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct OrganisationRow {
+    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: OrgKind,
+    pub name: String,
+}
+
 /// The organisations registered for a municipality, by id.
 pub fn organisations_of_municipality(
     conn: &mut DbConnection,
     municipality: &str,
-) -> QueryResult<Vec<(String, String, String)>> {
+) -> QueryResult<Vec<OrganisationRow>> {
     organisations::table
         .inner_join(organisation_municipalities::table)
         .filter(organisation_municipalities::municipality.eq(municipality))

@@ -30,6 +30,13 @@ impl OrgKind {
     }
 }
 
+impl TryFrom<String> for OrgKind {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text).ok_or_else(|| format!("unknown organisation kind {text:?}"))
+    }
+}
+
 /// An organisation with the municipalities it belongs to (a municipality: itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {

@@ -18,6 +18,7 @@ use crate::db::quota::{count_groups, count_period_groups};
 use crate::db::report::{alert_events_between, breakdown_groups};
 use crate::db::DbConnection;
 use crate::domain::allocation_plan::category_of;
+use crate::domain::organisation::OrgKind;
 use crate::domain::period::{month_key, Period};
 use crate::domain::quota::{rounded_share, ScopeCounts};
 use crate::service::plans::{allocation_plan, months_of_year_completed, status_holder_overview};
@@ -186,12 +187,12 @@ pub fn build(
     let organisations = organisations_of_municipality(conn, municipality)?;
     let municipality_name = organisations
         .iter()
-        .find(|(id, kind, _)| id == municipality && kind == "municipality")
-        .map(|(_, _, name)| name.clone());
+        .find(|o| o.id == municipality && o.kind == OrgKind::Municipality)
+        .map(|o| o.name.clone());
     let mut corporations: BTreeSet<String> = organisations
         .iter()
-        .filter(|(_, kind, _)| kind == "corporation")
-        .map(|(id, _, _)| id.clone())
+        .filter(|o| o.kind == OrgKind::Corporation)
+        .map(|o| o.id.clone())
         .collect();
     corporations.extend(corporations_with_lettings);
     let completeness = corporations
