@@ -6,7 +6,9 @@ use super::error::{ApiError, ErrorBody};
 use super::guards::MunicipalityReader;
 use super::AppState;
 use crate::domain::period::Period;
-use crate::service::quota::{quota_status, QuotaBody};
+use crate::domain::small_numbers::Viewer;
+use crate::service::quota::QuotaBody;
+use crate::service::small_numbers::quota_for;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,9 +47,10 @@ pub async fn get_quota(
         None => Period::Year(chrono::Datelike::year(&chrono::Utc::now().date_naive())),
     };
     let reference = state.reference.clone();
+    let viewer = Viewer::of(caller.org(), &code);
     let body = caller
         .db(&state, move |conn| {
-            quota_status(conn, &reference, &code, period)
+            quota_for(conn, &reference, &code, period, &viewer)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))

@@ -12,6 +12,8 @@
 //! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
 //! - bedragen in centen → [`money`]
+//! - kleine aantallen (<5), primaire en secundaire onderdrukking → [`disclosure`]; toegepast
+//!   op de quotacijfers van een jaar → [`small_numbers`]
 //! - webhooks: toegestane adressen, wie welke ziet, afleverstatus → [`webhook`]
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
@@ -19,6 +21,7 @@
 pub mod agreement;
 pub mod alerts;
 pub mod allocation_plan;
+pub mod disclosure;
 pub mod letting;
 pub mod metric;
 pub mod money;
@@ -27,5 +30,6 @@ pub mod organisation;
 pub mod period;
 pub mod problem;
 pub mod quota;
+pub mod small_numbers;
 pub mod status_holders;
 pub mod webhook;

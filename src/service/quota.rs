@@ -116,6 +116,19 @@ pub struct QuotaBody {
     pub scopes: Vec<ScopeBody>,
 }
 
+/// The classification of a group of lettings, for the domain's counting.
+pub fn group_of(g: &GroupCount) -> LettingGroup<'_> {
+    LettingGroup {
+        is_social: g.is_social,
+        is_counted: g.is_counted,
+        urgency: g.urgency.as_deref(),
+        within_rent_cap: g.within_rent_cap,
+        income_above_limit: g.income_above_limit,
+        in_passend_denominator: g.in_passend_denominator,
+        passend_compliant: g.passend_compliant,
+    }
+}
+
 /// Folds group counts into the total and per-corporation counts.
 pub fn fold(
     groups: &[GroupCount],
@@ -124,15 +137,7 @@ pub fn fold(
     let mut total = ScopeCounts::default();
     let mut per_corporation: BTreeMap<String, ScopeCounts> = BTreeMap::new();
     for g in groups {
-        let group = LettingGroup {
-            is_social: g.is_social,
-            is_counted: g.is_counted,
-            urgency: g.urgency.as_deref(),
-            within_rent_cap: g.within_rent_cap,
-            income_above_limit: g.income_above_limit,
-            in_passend_denominator: g.in_passend_denominator,
-            passend_compliant: g.passend_compliant,
-        };
+        let group = group_of(g);
         let n = u64::try_from(g.lettings).unwrap_or(0);
         total.add(&group, n, agreement);
         per_corporation

@@ -16,4 +16,5 @@ mod quota;
 mod report_golden;
 mod reports;
 mod service;
+mod small_numbers;
 mod webhooks;

@@ -78,7 +78,7 @@ async fn total_comes_first_then_each_corporation_with_lettings_by_id(app: TestAp
         ]),
     )
     .await;
-    let quota = app.quota(&t.tenants, "GM0629", "2026").await;
+    let quota = app.quota(&t.municipality, "GM0629", "2026").await;
     let scopes: Vec<(Value, Value)> = quota["scopes"]
         .as_array()
         .unwrap()
@@ -95,7 +95,7 @@ async fn total_comes_first_then_each_corporation_with_lettings_by_id(app: TestAp
     );
     assert_eq!(scope(&quota, None)["lettings"], 3);
     // In the second half year only dwb let homes.
-    let h2 = app.quota(&t.tenants, "GM0629", "2026-H2").await;
+    let h2 = app.quota(&t.municipality, "GM0629", "2026-H2").await;
     assert_eq!(h2["scopes"].as_array().unwrap().len(), 2);
     assert_eq!(h2["scopes"][1]["corporation"], "dwb");
     let metrics: Vec<&str> = h2["scopes"][0]["metrics"]
