@@ -263,8 +263,9 @@ impl RateLimits {
         refused.shrink_to_fit();
     }
 
-    /// Keys held now, per store (for tests of the sweep).
-    pub fn keys_held(&self) -> [usize; 4] {
+    /// Keys held now, per store.
+    #[cfg(test)]
+    fn keys_held(&self) -> [usize; 4] {
         [
             self.per_token.as_ref().map_or(0, |l| l.len()),
             self.per_address.as_ref().map_or(0, |l| l.len()),
