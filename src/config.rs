@@ -62,6 +62,25 @@ pub struct Settings {
     /// Folder with norms.toml and agreements/; `config` when not set.
     #[serde(default)]
     pub config_dir: Option<PathBuf>,
+    /// Requests per minute that refill one token's budget; 0 turns the per-token limit off.
+    pub rate_limit_token_per_minute: u32,
+    /// Requests one token may send at once before the rate applies.
+    pub rate_limit_token_burst: u32,
+    /// Requests per minute that refill one client address's budget (an IPv6 address counts
+    /// by its /64); 0 turns the per-address limit off.
+    pub rate_limit_address_per_minute: u32,
+    /// Requests one client address may send at once before the rate applies.
+    pub rate_limit_address_burst: u32,
+    /// `401` answers per minute that refill one client address's budget of failed
+    /// authentications; 0 turns this limit off.
+    pub rate_limit_failed_auth_per_minute: u32,
+    /// `401` answers one client address may have at once; once used up, its requests with a
+    /// bearer token are refused before the token is looked up.
+    pub rate_limit_failed_auth_burst: u32,
+    /// IP addresses of reverse proxies whose `X-Forwarded-For` is believed; empty: the
+    /// connection's peer address is the client.
+    #[serde(default)]
+    pub trusted_proxy: Vec<String>,
 }
 
 /// The folder the configuration is read from: `QUOTAMONITOR_CONFIG_DIR` or `./config`.
@@ -93,7 +112,12 @@ impl Settings {
             ))
             .add_source(config::File::from(dir.join("default.toml")).required(false))
             .add_source(config::File::from(dir.join(format!("{environment}.toml"))).required(false))
-            .add_source(config::Environment::with_prefix("QUOTAMONITOR").try_parsing(true))
+            .add_source(
+                config::Environment::with_prefix("QUOTAMONITOR")
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("trusted_proxy"),
+            )
             .build()
             .context("reading settings")?
             .try_deserialize()

@@ -39,6 +39,8 @@ impl Application {
         let document = api::openapi::document();
         let query_names = web::Data::new(api::query_names::QueryNames::from_document(&document));
         let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(&document)?));
+        // One set of limiters for all workers of this instance.
+        let rate_limits = web::Data::new(api::rate_limit::RateLimits::from_settings(settings)?);
         let state = web::Data::new(AppState {
             database: database.clone(),
             reference,
@@ -54,10 +56,13 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     api::query_names::reject_unknown,
                 ))
+                // Outside everything but the log: a refused request costs no more than this.
+                .wrap(actix_web::middleware::from_fn(api::rate_limit::limit))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(openapi.clone())
                 .app_data(query_names.clone())
+                .app_data(rate_limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                     ApiError::bad_request(
                         "invalid_query",

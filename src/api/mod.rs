@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod plans;
 pub mod query_names;
 pub mod quota;
+pub mod rate_limit;
 pub mod reports;
 pub mod webhooks;
 
