@@ -6,6 +6,7 @@ use super::error::{ApiError, ErrorBody};
 use super::guards::MunicipalityReader;
 use super::AppState;
 use crate::domain::alerts::AlertState;
+use crate::domain::small_numbers::Viewer;
 use crate::service::alert_list::{self, AlertsBody};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -49,9 +50,10 @@ pub async fn get_alerts(
         })?),
     };
     let year = query.year;
+    let viewer = Viewer::of(caller.org(), &code);
     let body = caller
         .db(&state, move |conn| {
-            alert_list::list(conn, &code, filter, year)
+            alert_list::list_for(conn, &code, filter, year, &viewer)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))

@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use crate::db::alerts::{self as store, AlertEventRow, AlertRow};
 use crate::db::DbConnection;
 use crate::domain::alerts::AlertState;
+use crate::domain::disclosure::is_small;
 use crate::domain::quota::rounded_share;
+use crate::domain::small_numbers::Viewer;
 
 /// One change of an alert, with the figures that caused it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,4 +124,57 @@ pub fn list(
             .map(|(a, h)| AlertBody::new(a, h))
             .collect(),
     })
+}
+
+/// The alerts as `viewer` may see them: exact for the municipality and for a corporation's own
+/// scope; elsewhere the figures of each change are withheld (a count of 1 to 4 reads `<5`,
+/// any other `x`; denominator and share null), because the year-to-date window of an alert
+/// is no period of the protected quota table and its figures could be combined with it. The
+/// level, the state and the limit stay.
+pub fn list_for(
+    conn: &mut DbConnection,
+    municipality: &str,
+    state: Option<AlertState>,
+    year: Option<i32>,
+    viewer: &Viewer,
+) -> QueryResult<serde_json::Value> {
+    let body = list(conn, municipality, state, year)?;
+    let mut value = serde_json::to_value(&body)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let own = match viewer {
+        Viewer::Exact => return Ok(value),
+        Viewer::Corporation(id) => Some(id.as_str()),
+        Viewer::Protected => None,
+    };
+    let Some(alerts) = value
+        .get_mut("alerts")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return Ok(value);
+    };
+    for (alert_value, alert) in alerts.iter_mut().zip(&body.alerts) {
+        if own.is_some() && alert.corporation.as_deref() == own {
+            continue;
+        }
+        alert_value["share"] = serde_json::Value::Null;
+        let Some(history) = alert_value
+            .get_mut("history")
+            .and_then(serde_json::Value::as_array_mut)
+        else {
+            continue;
+        };
+        for (event_value, event) in history.iter_mut().zip(&alert.history) {
+            let count = u64::try_from(event.count).unwrap_or(0);
+            event_value["count"] = if count == 0 {
+                serde_json::json!(0)
+            } else if is_small(count) {
+                serde_json::json!("<5")
+            } else {
+                serde_json::json!("x")
+            };
+            event_value["denominator"] = serde_json::Value::Null;
+            event_value["share"] = serde_json::Value::Null;
+        }
+    }
+    Ok(value)
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::helpers::{letting_with, TestApp};
 
 on_both_backends!(
+    alerts_show_other_readers_their_level_but_not_their_figures,
     a_tenant_association_can_recover_no_small_count_from_any_quota_answer,
     a_corporation_sees_its_own_figures_exactly_and_recovers_no_small_count_of_another
 );
@@ -233,4 +234,44 @@ async fn a_corporation_sees_its_own_figures_exactly_and_recovers_no_small_count_
         recoverable_small_values(&seen, &scopes, Some("dwb")),
         Vec::<String>::new()
     );
+}
+
+async fn alerts_show_other_readers_their_level_but_not_their_figures(app: TestApp) {
+    let t = app.setup_wassenaar();
+    post_year_with_small_cells(&app, &t.dwb, &t.willibrordus).await;
+    let exact = app
+        .get_json(
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/alerts?state=all",
+        )
+        .await;
+    let alerts = exact["alerts"].as_array().unwrap();
+    assert!(!alerts.is_empty(), "the data raises alerts: {exact}");
+    assert!(alerts.iter().any(|a| a["history"][0]["count"].is_u64()));
+    for (reader, own) in [(&t.tenants, None), (&t.dwb, Some("dwb"))] {
+        let seen = app
+            .get_json(reader, "/api/v1/municipalities/GM0629/alerts?state=all")
+            .await;
+        let alerts = seen["alerts"].as_array().unwrap();
+        assert_eq!(alerts.len(), exact["alerts"].as_array().unwrap().len());
+        for alert in alerts {
+            assert!(
+                alert["level"].is_string() && alert["limit"].is_number(),
+                "{alert}"
+            );
+            let mine = own.is_some() && alert["corporation"].as_str() == own;
+            for event in alert["history"].as_array().unwrap() {
+                if mine {
+                    assert!(event["count"].is_u64(), "{event}");
+                } else {
+                    assert!(
+                        event["share"].is_null() && event["denominator"].is_null(),
+                        "{event}"
+                    );
+                    let count = &event["count"];
+                    assert!(count == 0 || count == "<5" || count == "x", "{event}");
+                }
+            }
+        }
+    }
 }
