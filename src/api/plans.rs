@@ -19,6 +19,10 @@ use crate::service::plans::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// How far back and ahead the status-holder overview may be asked for, in years.
+const MAX_YEARS_BACK: i32 = 20;
+const MAX_YEARS_AHEAD: i32 = 2;
+
 fn parse_half(text: &str) -> Result<Period, ApiError> {
     match text.parse::<Period>() {
         Ok(p @ Period::Half(..)) => Ok(p),
@@ -145,8 +149,24 @@ pub async fn get_status_holders(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let code = caller.code().to_string();
-    let through = query.through.as_deref().map(parse_half).transpose()?;
     let today = Utc::now().date_naive();
+    let through = query.through.as_deref().map(parse_half).transpose()?;
+    if let Some(half) = through {
+        let year = half.year();
+        let this_year = chrono::Datelike::year(&today);
+        // Each half year of the chain costs a query: a far-off half year is a mistake, not a
+        // question, and would make one request run hundreds of them.
+        if !(this_year - MAX_YEARS_BACK..=this_year + MAX_YEARS_AHEAD).contains(&year) {
+            return Err(ApiError::bad_request(
+                "invalid_half_year",
+                format!(
+                    "through must be a half year from {} to {}",
+                    this_year - MAX_YEARS_BACK,
+                    this_year + MAX_YEARS_AHEAD
+                ),
+            ));
+        }
+    }
     let body = caller
         .db(&state, move |conn| {
             status_holder_overview(conn, &code, today, through)

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::helpers::{expect_json, letting, TestApp};
 
 on_both_backends!(
+    a_status_holder_chain_far_in_the_past_is_refused,
     an_unknown_query_parameter_is_a_400_naming_it,
     a_query_parameter_of_another_method_is_unknown_too,
     a_token_past_its_burst_gets_429_until_retry_after,
@@ -228,4 +229,26 @@ async fn a_client_address_past_its_burst_gets_429(app: TestApp) {
         health("203.0.113.2").await.unwrap().status(),
         StatusCode::OK
     );
+}
+
+async fn a_status_holder_chain_far_in_the_past_is_refused(app: TestApp) {
+    let t = app.setup_wassenaar();
+    for through in ["1900-H1", "2999-H2"] {
+        let answer = app
+            .get(
+                &t.tenants,
+                &format!("/api/v1/municipalities/GM0629/status-holders?through={through}"),
+            )
+            .send()
+            .await
+            .unwrap();
+        let body = expect_json(answer, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"], "invalid_half_year", "{body}");
+    }
+    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    app.get_json(
+        &t.tenants,
+        &format!("/api/v1/municipalities/GM0629/status-holders?through={this_year}-H1"),
+    )
+    .await;
 }
