@@ -289,6 +289,23 @@ fn no_module_imports_from_a_layer_above_its_own() {
     );
 }
 
+/// A file that does several things is split at its seams before it grows past this.
+const MAX_LINES: usize = 500;
+
+#[test]
+fn no_source_file_is_longer_than_500_lines() {
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these at their seams: {long:?}");
+}
+
 #[test]
 fn no_two_modules_import_each_other() {
     let (references, known) = references(&src_dir());
