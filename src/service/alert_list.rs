@@ -22,7 +22,11 @@ pub struct AlertEventBody {
     pub level: &'static str,
     /// The metric's state at that moment: `warning`, `breach`, `ok`, `insufficient_data`, `no_limit`.
     pub metric_state: String,
+    /// A number; `"<5"` or `"x"` for a reader who may not see the figures of this scope.
+    #[schema(schema_with = crate::service::quota::shown_count)]
     pub count: i64,
+    /// A number; null for a reader who may not see the figures of this scope.
+    #[schema(schema_with = crate::service::quota::shown_denominator)]
     pub denominator: i64,
     #[schema(value_type = Option<f64>)]
     pub share: Option<Decimal>,

@@ -33,12 +33,46 @@ impl From<&Agreement> for AgreementRef {
     }
 }
 
+/// A count as the small-numbers rule shows it: a number, `"<5"` or `"x"`.
+pub fn shown_count() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["<5", "x"])),
+        )
+        .build()
+        .into()
+}
+
+/// A denominator as the small-numbers rule shows it: a number, `"<5"` or null.
+pub fn shown_denominator() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["<5"])),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
 /// One metric, as the API reports it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct MetricBody {
     /// `urgent_share`, `rent_cap_share`, `income_exemption_share` or `passend_share`.
     pub metric: String,
+    /// A number; for a reader who may not see it exactly `"<5"` (1 to 4) or `"x"` (hidden to
+    /// protect another count).
+    #[schema(schema_with = shown_count)]
     pub count: u64,
+    /// A number; `"<5"` when it is itself 1 to 4; null where it would give a hidden count away.
+    #[schema(schema_with = shown_denominator)]
     pub denominator: u64,
     /// `count / denominator` rounded half-up to 4 decimals; null when the denominator is 0.
     #[schema(value_type = Option<f64>)]
@@ -73,11 +107,15 @@ pub struct ScopeBody {
     pub scope: String,
     /// The corporation's id; null for the total.
     pub corporation: Option<String>,
-    /// Counted lettings: social, not excluded, not withdrawn.
+    /// Counted lettings: social, not excluded, not withdrawn. `"<5"` or `"x"` for a reader who
+    /// may not see it exactly.
+    #[schema(schema_with = shown_count)]
     pub lettings: u64,
     /// Social lettings left out of the quotas by an `excluded_reason`.
+    #[schema(schema_with = shown_count)]
     pub excluded: u64,
     /// Lettings above the huurgrens DAEB-toewijzing.
+    #[schema(schema_with = shown_count)]
     pub non_social: u64,
     pub metrics: Vec<MetricBody>,
 }
