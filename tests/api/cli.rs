@@ -5,9 +5,14 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::helpers::{expect_json, Backend, TestDatabase};
+use crate::helpers::{expect_json, Backend, TestApp, TestDatabase};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quotamonitor");
+
+on_both_backends!(
+    tokens_are_named_listed_and_revoked_by_id,
+    a_token_use_is_recorded_at_most_once_a_minute,
+);
 
 fn quotamonitor(database_url: &str, args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
@@ -19,6 +24,36 @@ fn quotamonitor(database_url: &str, args: &[&str]) -> std::process::Output {
         .env_remove("QUOTAMONITOR_CONFIG_DIR")
         .output()
         .expect("binary runs")
+}
+
+/// Runs a command that must succeed; its stdout.
+fn quotamonitor_ok(database_url: &str, args: &[&str]) -> String {
+    let out = quotamonitor(database_url, args);
+    assert!(
+        out.status.success(),
+        "quotamonitor {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command that must fail; its stderr.
+fn quotamonitor_fails(database_url: &str, args: &[&str]) -> String {
+    let out = quotamonitor(database_url, args);
+    assert!(
+        !out.status.success(),
+        "quotamonitor {args:?} succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// `token list` as rows of cells, the header first.
+fn token_rows(listing: &str) -> Vec<Vec<String>> {
+    listing
+        .lines()
+        .map(|line| line.split('\t').map(str::to_string).collect())
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -200,4 +235,157 @@ async fn cli_adds_organisations_and_tokens_and_serves_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_adds_organisations_and_tokens_and_serves_postgres() {
     cli_round_trip(Backend::Postgres).await;
+}
+
+async fn tokens_are_named_listed_and_revoked_by_id(app: TestApp) {
+    let tokens = app.setup_wassenaar();
+    let url = app.database_url().to_string();
+    let url = url.as_str();
+
+    let created = quotamonitor_ok(
+        url,
+        &["token", "create", "--org", "dwb", "--name", "ERP Woonstad"],
+    );
+    let lines: Vec<&str> = created.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "the token is alone on one line: {created:?}"
+    );
+    let named = lines[0].to_string();
+    assert!(named.starts_with("qm_"));
+
+    let listing = quotamonitor_ok(url, &["token", "list", "--org", "dwb"]);
+    let rows = token_rows(&listing);
+    assert_eq!(rows[0], ["id", "name", "created", "last used"]);
+    assert_eq!(
+        rows.len(),
+        3,
+        "the set-up token and the named one: {listing}"
+    );
+    let row = rows
+        .iter()
+        .find(|r| r[1] == "ERP Woonstad")
+        .unwrap_or_else(|| panic!("no named token in {listing}"));
+    assert_eq!(row[3], "never");
+    let id = row[0].clone();
+    let unnamed = rows.iter().find(|r| r[0] != id && r[0] != "id").unwrap();
+    assert_eq!(unnamed[1], "-");
+    for secret in [&named, &tokens.dwb] {
+        assert!(!listing.contains(secret.as_str()), "a secret is listed");
+        assert!(
+            !listing.contains(&quotamonitor::service::admin::hash_token(secret)),
+            "a token hash is listed"
+        );
+    }
+
+    // A request with the token shows in its last use.
+    let used = app
+        .get(&named, "/api/v1/lettings/NOT-THERE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), StatusCode::NOT_FOUND);
+    let listing = quotamonitor_ok(url, &["token", "list", "--org", "dwb"]);
+    let row = token_rows(&listing)
+        .into_iter()
+        .find(|r| r[0] == id)
+        .unwrap();
+    assert!(row[3].ends_with(" UTC"), "last use recorded: {listing}");
+
+    // Revoked by id: refused at once, gone from the list, shown with --all.
+    quotamonitor_ok(url, &["token", "revoke", "--id", &id]);
+    let after = app
+        .get(&named, "/api/v1/lettings/NOT-THERE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let still = app
+        .get(&tokens.dwb, "/api/v1/lettings/NOT-THERE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        still.status(),
+        StatusCode::NOT_FOUND,
+        "the other token works"
+    );
+    let again = quotamonitor_fails(url, &["token", "revoke", "--id", &id]);
+    assert!(
+        again.contains(&format!("no active token with id {id}")),
+        "{again}"
+    );
+    let listing = quotamonitor_ok(url, &["token", "list", "--org", "dwb"]);
+    assert!(
+        !token_rows(&listing).iter().any(|r| r[0] == id),
+        "{listing}"
+    );
+    let all = quotamonitor_ok(url, &["token", "list", "--org", "dwb", "--all"]);
+    let rows = token_rows(&all);
+    assert_eq!(rows[0].last().unwrap(), "revoked");
+    let row = rows.iter().find(|r| r[0] == id).unwrap();
+    assert!(row[4].ends_with(" UTC"), "{all}");
+
+    // What the command line refuses.
+    quotamonitor_fails(url, &["token", "revoke"]);
+    quotamonitor_fails(url, &["token", "revoke", "--id", &id, "--token", &named]);
+    quotamonitor_fails(url, &["token", "revoke", "--id", "not-a-number"]);
+    quotamonitor_fails(url, &["token", "list", "--org", "nobody"]);
+    let empty = quotamonitor_fails(url, &["token", "create", "--org", "dwb", "--name", " "]);
+    assert!(empty.contains("must not be empty"), "{empty}");
+    quotamonitor_fails(url, &["token", "create", "--org", "dwb", "--name", "a\tb"]);
+}
+
+/// The last use of dwb's only token, straight from the database.
+fn last_used(app: &TestApp) -> Option<chrono::NaiveDateTime> {
+    let mut conn = app.pool.get().unwrap();
+    let tokens = quotamonitor::service::admin::list_tokens(&mut conn, "dwb", false).unwrap();
+    assert_eq!(tokens.len(), 1);
+    tokens[0].last_used_at
+}
+
+async fn a_token_use_is_recorded_at_most_once_a_minute(app: TestApp) {
+    let tokens = app.setup_wassenaar();
+    assert_eq!(last_used(&app), None);
+    let read = || async {
+        let response = app
+            .get(&tokens.dwb, "/api/v1/lettings/NOT-THERE")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    };
+    read().await;
+    let first = last_used(&app).expect("the first use is recorded");
+    read().await;
+    app.post_ok(
+        &tokens.dwb,
+        &serde_json::json!([crate::helpers::letting("USE-1")]),
+    )
+    .await;
+    assert_eq!(
+        last_used(&app),
+        Some(first),
+        "no second write within a minute"
+    );
+
+    // A minute later the next request records it again.
+    let earlier = first - chrono::TimeDelta::seconds(61);
+    {
+        use diesel::prelude::*;
+        use quotamonitor::db::schema::api_tokens;
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(api_tokens::table.filter(api_tokens::organisation_id.eq("dwb")))
+            .set(api_tokens::last_used_at.eq(earlier))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_eq!(last_used(&app), Some(earlier));
+    read().await;
+    let recorded = last_used(&app).expect("recorded");
+    assert!(
+        recorded >= first,
+        "{recorded} is the time of the new request"
+    );
 }
