@@ -54,6 +54,13 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write a consistent copy of the SQLite database while the service runs (PostgreSQL: use
+    /// pg_dump). Restore by pointing QUOTAMONITOR_DATABASE_URL at the copy.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Write a synthetic national-scale data set for measurements (see docs/performance.md).
     Generate {
         #[arg(long, default_value_t = 340)]
@@ -152,6 +159,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         telemetry::init(settings.log_format, "warn", std::io::stderr);
     }
+    if matches!(cli.command, Command::Backup { .. })
+        && !matches!(
+            db::DatabaseUrl::parse(&settings.database_url)?,
+            db::DatabaseUrl::Sqlite { .. }
+        )
+    {
+        anyhow::bail!(
+            "backup copies an SQLite database; for PostgreSQL use pg_dump, for example \
+             `pg_dump --format=custom --file quotamonitor.dump DATABASE` (see docs/operations.md)"
+        );
+    }
     let pool = db::connect_pool(&settings.database_url, settings.pool_size)
         .with_context(|| format!("opening the database ({})", redact(&settings.database_url)))?;
     let conn = || pool.get().context("taking a database connection");
@@ -190,6 +208,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{written} lettings written in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            db::backup::sqlite_copy(&mut *conn()?, &to)?;
+            let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            eprintln!("backup written to {} ({size} bytes)", to.display());
             Ok(())
         }
         Command::Migrate => {

@@ -4,6 +4,7 @@
 //! diesel code on the concrete connection.
 
 pub mod alerts;
+pub mod backup;
 pub mod lease;
 pub mod lettings;
 pub mod locks;

@@ -389,3 +389,177 @@ async fn a_token_use_is_recorded_at_most_once_a_minute(app: TestApp) {
         "{recorded} is the time of the new request"
     );
 }
+
+/// `quotamonitor serve` on a database, as a separate process; stopped when dropped.
+struct ServedBinary {
+    child: std::process::Child,
+    base: String,
+}
+
+impl ServedBinary {
+    async fn start(database_url: &str) -> Self {
+        let port = free_port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new(BIN)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .current_dir(dir.path())
+            .env("QUOTAMONITOR_DATABASE_URL", database_url)
+            .env_remove("QUOTAMONITOR_CONFIG_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let served = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = client.get(format!("{}/health", served.base)).send().await {
+                if r.status() == StatusCode::OK {
+                    break;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the service did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        served
+    }
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_of_a_running_sqlite_service_serves_the_same_quota() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let tokens = app.setup_wassenaar();
+    let lettings: Vec<serde_json::Value> = (0..12)
+        .map(|i| {
+            crate::helpers::letting_with(
+                &format!("BACKUP-{i}"),
+                serde_json::json!({
+                    "rent": 600 + 25 * i,
+                    "household_income": 25000 + 2500 * i,
+                    "urgency": if i % 4 == 0 { serde_json::json!("medical") } else { serde_json::Value::Null },
+                }),
+            )
+        })
+        .collect();
+    app.post_ok(&tokens.dwb, &serde_json::Value::Array(lettings))
+        .await;
+    let quota = app.quota(&tokens.municipality, "GM0629", "2026").await;
+    assert_eq!(
+        crate::helpers::scope(&quota, Some("dwb"))["corporation"],
+        "dwb"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    let copy_arg = copy.to_str().unwrap();
+    // The copy is made while the service runs and while a writer is in the middle of a
+    // transaction: it does not wait for the writer, and holds nothing of what is not committed.
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use quotamonitor::db::schema::lettings;
+    let database_path = app
+        .database_url()
+        .trim_start_matches("sqlite://")
+        .to_string();
+    let mut writer = diesel::SqliteConnection::establish(&database_path).unwrap();
+    writer
+        .batch_execute("BEGIN IMMEDIATE; DELETE FROM letting_versions; DELETE FROM lettings;")
+        .unwrap();
+    let url = app.database_url().to_string();
+    let target = copy_arg.to_string();
+    let started = Instant::now();
+    tokio::task::spawn_blocking(move || quotamonitor_ok(&url, &["backup", "--to", &target]))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the backup waited for the writer"
+    );
+    writer.batch_execute("ROLLBACK").unwrap();
+    let mut in_copy = diesel::SqliteConnection::establish(copy_arg).unwrap();
+    let count: i64 = lettings::table.count().get_result(&mut in_copy).unwrap();
+    assert_eq!(count, 12, "the copy holds the committed lettings only");
+    drop(in_copy);
+    let written = std::fs::read(&copy).unwrap();
+    assert!(written.starts_with(b"SQLite format 3\0"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the copy is for its owner only: {mode:o}");
+    }
+
+    // Never over an existing file, even an empty one (which VACUUM INTO itself would take).
+    let refused = quotamonitor_fails(app.database_url(), &["backup", "--to", copy_arg]);
+    assert!(refused.contains("already exists"), "{refused}");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        written,
+        "the copy is untouched"
+    );
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    quotamonitor_fails(
+        app.database_url(),
+        &["backup", "--to", empty.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+    // A folder that does not exist: an error, and nothing left behind.
+    let nowhere = dir.path().join("missing").join("copy.db");
+    quotamonitor_fails(
+        app.database_url(),
+        &["backup", "--to", nowhere.to_str().unwrap()],
+    );
+
+    // Restore: a second service on the copy answers the same, with the same tokens.
+    let restored = ServedBinary::start(&format!("sqlite://{copy_arg}")).await;
+    let client = reqwest::Client::new();
+    let answer = client
+        .get(format!(
+            "{}/api/v1/municipalities/GM0629/quota?period=2026",
+            restored.base
+        ))
+        .bearer_auth(&tokens.municipality)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_json(answer, StatusCode::OK).await, quota);
+    let letting = client
+        .get(format!("{}/api/v1/lettings/BACKUP-3", restored.base))
+        .bearer_auth(&tokens.dwb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_json(letting, StatusCode::OK).await["reference"],
+        "BACKUP-3"
+    );
+}
+
+#[test]
+fn backup_of_postgresql_says_to_use_pg_dump() {
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("copy.db");
+    let out = quotamonitor(&db.url, &["backup", "--to", target.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(!target.exists());
+}
