@@ -3,6 +3,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro)]
 
+use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -155,9 +156,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let serving = matches!(cli.command, Command::Serve { .. });
     // The service logs to stdout; other commands keep stdout for their result.
     if serving {
-        telemetry::init(settings.log_format, &settings.log_level, std::io::stdout);
+        let terminal = std::io::stdout().is_terminal();
+        telemetry::init(
+            settings.log_format,
+            &settings.log_level,
+            std::io::stdout,
+            terminal,
+        );
     } else {
-        telemetry::init(settings.log_format, "warn", std::io::stderr);
+        let terminal = std::io::stderr().is_terminal();
+        telemetry::init(settings.log_format, "warn", std::io::stderr, terminal);
     }
     if matches!(cli.command, Command::Backup { .. })
         && !matches!(

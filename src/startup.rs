@@ -54,7 +54,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     api::query_names::reject_unknown,
                 ))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<api::request_log::RequestSpan>::new())
                 .app_data(state.clone())
                 .app_data(openapi.clone())
                 .app_data(query_names.clone())

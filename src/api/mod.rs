@@ -11,6 +11,7 @@ pub mod plans;
 pub mod query_names;
 pub mod quota;
 pub mod reports;
+pub mod request_log;
 pub mod webhooks;
 
 use std::sync::Arc;

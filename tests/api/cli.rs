@@ -563,3 +563,141 @@ fn backup_of_postgresql_says_to_use_pg_dump() {
     assert!(out.stdout.is_empty());
     assert!(!target.exists());
 }
+
+/// `serve --demo` with its stdout in a file (not a terminal), as a log collector takes it.
+async fn demo_log(format: &str) -> String {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("stdout.log");
+    let port = free_port();
+    let mut server = Command::new(BIN)
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env("QUOTAMONITOR_DATABASE_URL", &db.url)
+        .env("QUOTAMONITOR_LOG_FORMAT", format)
+        .env("QUOTAMONITOR_LOG_LEVEL", "info")
+        .env_remove("QUOTAMONITOR_CONFIG_DIR")
+        .env_remove("NO_COLOR")
+        .stdout(std::fs::File::create(&log_path).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while !matches!(client.get(format!("{base}/health")).send().await, Ok(r) if r.status() == StatusCode::OK)
+    {
+        assert!(started.elapsed() < Duration::from_secs(60), "no start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let printed = std::fs::read_to_string(&log_path).unwrap();
+    let dwb = printed
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("export QM_DWB="))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the demo prints dwb's token")
+        .to_string();
+
+    let query_secret = client
+        .get(format!(
+            "{base}/api/v1/lettings/DEMO-X?token=SECRET-IN-QUERY"
+        ))
+        .bearer_auth(&dwb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(query_secret.status(), StatusCode::BAD_REQUEST);
+    let bad_token = client
+        .get(format!("{base}/api/v1/lettings/DEMO-X"))
+        .bearer_auth("qm_SECRET-IN-HEADER")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_token.status(), StatusCode::UNAUTHORIZED);
+    let invalid = client
+        .post(format!("{base}/api/v1/lettings"))
+        .bearer_auth(&dwb)
+        .json(&serde_json::json!([{
+            "reference": "PRIVATE-REF-77",
+            "municipality": "GM0629",
+            "contract_start": "2026-03-01",
+            "rent": "twelve hundred",
+            "household_size": 2,
+            "household_income": 31234.56,
+            "income_source": "nosy field",
+        }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let started = Instant::now();
+    while server.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(30), "no stop");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::fs::read_to_string(&log_path).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn served_logs_are_plain_and_hold_no_secrets_or_submitted_values() {
+    for format in ["pretty", "json"] {
+        let log = demo_log(format).await;
+        assert!(
+            !log.contains('\u{1b}'),
+            "colour codes in a {format} log:\n{log}"
+        );
+        // The demo's tokens are printed once each, on their export lines, and never logged.
+        let tokens: Vec<&str> = log
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("export QM_"))
+            .filter_map(|rest| rest.split_once('=')?.1.split_whitespace().next())
+            .collect();
+        assert_eq!(tokens.len(), 5, "{log}");
+        for token in tokens {
+            assert_eq!(
+                log.matches(token).count(),
+                1,
+                "{token} in the {format} log:\n{log}"
+            );
+        }
+        for secret in [
+            "SECRET-IN-QUERY",
+            "SECRET-IN-HEADER",
+            "PRIVATE-REF-77",
+            "twelve hundred",
+            "31234",
+            "income_source",
+            "nosy field",
+        ] {
+            assert!(
+                !log.contains(secret),
+                "{secret:?} in the {format} log:\n{log}"
+            );
+        }
+        // Each refused request is one line, with its status and code.
+        for (status, code) in [
+            ("400", "invalid_query"),
+            ("401", "unauthorized"),
+            ("422", "validation_failed"),
+        ] {
+            let lines: Vec<&str> = log
+                .lines()
+                .filter(|l| {
+                    l.contains(code)
+                        || l.contains(&format!("={status}"))
+                        || l.contains(&format!(":{status}"))
+                })
+                .collect();
+            assert_eq!(lines.len(), 1, "{status} in the {format} log: {lines:#?}");
+            assert!(lines[0].contains("request refused"), "{}", lines[0]);
+            assert!(lines[0].contains(code), "{}", lines[0]);
+        }
+        assert!(
+            log.contains("/api/v1/lettings/DEMO-X") && !log.contains("DEMO-X?"),
+            "the path is logged without its query:\n{log}"
+        );
+    }
+}
