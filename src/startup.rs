@@ -16,6 +16,7 @@ use crate::api::AppState;
 use crate::config::{DeliverySettings, ReferenceData, Settings};
 use crate::db::{Database, Pool};
 use crate::service::webhooks;
+use crate::telemetry::metrics::Metrics;
 
 /// A running service: its port and the server future.
 pub struct Application {
@@ -39,6 +40,7 @@ impl Application {
         let document = api::openapi::document();
         let query_names = web::Data::new(api::query_names::QueryNames::from_document(&document));
         let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(&document)?));
+        let metrics = web::Data::new(Metrics::new()?);
         let state = web::Data::new(AppState {
             database: database.clone(),
             reference,
@@ -55,7 +57,9 @@ impl Application {
                     api::query_names::reject_unknown,
                 ))
                 .wrap(TracingLogger::<api::request_log::RequestSpan>::new())
+                .wrap(actix_web::middleware::from_fn(api::metrics::record))
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(openapi.clone())
                 .app_data(query_names.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _req| {

@@ -1,6 +1,8 @@
 //! Tracing set-up. Logs carry request ids, paths and outcomes; never letting records, incomes
 //! or tokens. Plain text without colour codes unless written to a terminal.
 
+pub mod metrics;
+
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 

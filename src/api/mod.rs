@@ -6,6 +6,7 @@ pub mod error;
 pub mod guards;
 pub mod health;
 pub mod lettings;
+pub mod metrics;
 pub mod openapi;
 pub mod plans;
 pub mod query_names;
@@ -60,6 +61,7 @@ impl AppState {
 /// The one route list: the router and the OpenAPI document are both built from it.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
+        .configure(metrics::routes)
         .configure(openapi::routes)
         .configure(lettings::routes)
         .configure(quota::routes)

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod backup;
+pub mod gauges;
 pub mod lease;
 pub mod lettings;
 pub mod locks;
