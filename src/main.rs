@@ -1,8 +1,9 @@
-//! The `quotamonitor` command: `serve`, `org add`, `token create`, `token revoke`.
+//! The `quotamonitor` command: `serve`, `org add`, `token create|list|revoke`, `backup`, ...
 //! Every command reads the same settings and applies pending migrations first.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro)]
 
+use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -54,6 +55,13 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write a consistent copy of the SQLite database while the service runs (PostgreSQL: use
+    /// pg_dump). Restore by pointing QUOTAMONITOR_DATABASE_URL at the copy.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Write a synthetic national-scale data set for measurements (see docs/performance.md).
     Generate {
         #[arg(long, default_value_t = 340)]
@@ -103,15 +111,31 @@ enum OrgCommand {
 
 #[derive(Subcommand)]
 enum TokenCommand {
-    /// Print a new API token for an organisation (only its hash is stored).
+    /// Print a new API token for an organisation, alone on one line (only its hash is stored).
     Create {
         #[arg(long)]
         org: String,
-    },
-    /// Revoke a token.
-    Revoke {
+        /// The system that will use the token (shown by `token list`), e.g. "ERP Woonstad".
         #[arg(long)]
-        token: String,
+        name: Option<String>,
+    },
+    /// List an organisation's tokens: id, name, created, last used. Never the secret.
+    List {
+        #[arg(long)]
+        org: String,
+        /// Include revoked tokens.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke a token by the id `token list` shows (or by the token itself).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "token"])))]
+    Revoke {
+        /// The token's id from `token list`.
+        #[arg(long)]
+        id: Option<i64>,
+        /// The token itself. It then stays in the shell history: prefer --id.
+        #[arg(long)]
+        token: Option<String>,
     },
 }
 
@@ -132,9 +156,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let serving = matches!(cli.command, Command::Serve { .. });
     // The service logs to stdout; other commands keep stdout for their result.
     if serving {
-        telemetry::init(settings.log_format, &settings.log_level, std::io::stdout);
+        let terminal = std::io::stdout().is_terminal();
+        telemetry::init(
+            settings.log_format,
+            &settings.log_level,
+            std::io::stdout,
+            terminal,
+        );
     } else {
-        telemetry::init(settings.log_format, "warn", std::io::stderr);
+        let terminal = std::io::stderr().is_terminal();
+        telemetry::init(settings.log_format, "warn", std::io::stderr, terminal);
+    }
+    if matches!(cli.command, Command::Backup { .. })
+        && !matches!(
+            db::DatabaseUrl::parse(&settings.database_url)?,
+            db::DatabaseUrl::Sqlite { .. }
+        )
+    {
+        anyhow::bail!(
+            "backup copies an SQLite database; for PostgreSQL use pg_dump, for example \
+             `pg_dump --format=custom --file quotamonitor.dump DATABASE` (see docs/operations.md)"
+        );
     }
     let pool = db::connect_pool(&settings.database_url, settings.pool_size)
         .with_context(|| format!("opening the database ({})", redact(&settings.database_url)))?;
@@ -176,6 +218,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { to } => {
+            db::backup::sqlite_copy(&mut *conn()?, &to)?;
+            let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            eprintln!("backup written to {} ({size} bytes)", to.display());
+            Ok(())
+        }
         Command::Migrate => {
             eprintln!("migrations applied");
             Ok(())
@@ -201,10 +249,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { org },
+            command: TokenCommand::Create { org, name },
         } => {
-            let token = admin::create_token(&mut *conn()?, &org)?;
+            let token = admin::create_named_token(&mut *conn()?, &org, name.as_deref())?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::List { org, all },
+        } => {
+            let tokens = admin::list_tokens(&mut *conn()?, &org, all)?;
+            print!("{}", token_table(&tokens, all));
+            if tokens.is_empty() {
+                eprintln!("{org} has no active tokens");
+            }
             Ok(())
         }
         Command::Alerts {
@@ -225,9 +283,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Revoke { token },
+            command: TokenCommand::Revoke { id, token },
         } => {
-            admin::revoke_token(&mut *conn()?, &token)?;
+            match (id, token) {
+                (Some(id), _) => admin::revoke_token_by_id(&mut *conn()?, id)?,
+                (None, Some(token)) => admin::revoke_token(&mut *conn()?, &token)?,
+                (None, None) => anyhow::bail!("name the token with --id ID"),
+            }
             eprintln!("token revoked");
             Ok(())
         }
@@ -277,6 +339,31 @@ fn print_demo(summary: &demo::DemoSummary, bind: &str) {
     println!();
     println!("Then: curl -H \"Authorization: Bearer $QM_GM0629\" 'http://{bind}/api/v1/municipalities/{}/quota?period={}'", demo::MUNICIPALITY, summary.year);
     println!();
+}
+
+/// `token list`: a header and a line per token, tab-separated (names hold no tabs), times in UTC.
+fn token_table(tokens: &[admin::TokenRow], with_revoked: bool) -> String {
+    let time = |t: &chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let mut out = String::from("id\tname\tcreated\tlast used");
+    if with_revoked {
+        out.push_str("\trevoked");
+    }
+    out.push('\n');
+    for token in tokens {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}",
+            token.id,
+            token.name.as_deref().unwrap_or("-"),
+            time(&token.created_at),
+            token.last_used_at.as_ref().map_or("never".into(), time),
+        ));
+        if with_revoked {
+            out.push('\t');
+            out.push_str(&token.revoked_at.as_ref().map_or("-".into(), time));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A database URL without its password, for logs.

@@ -16,6 +16,7 @@ use crate::api::AppState;
 use crate::config::{DeliverySettings, ReferenceData, Settings};
 use crate::db::{Database, Pool};
 use crate::service::webhooks;
+use crate::telemetry::metrics::Metrics;
 
 /// A running service: its port and the server future.
 pub struct Application {
@@ -41,6 +42,7 @@ impl Application {
         let openapi = web::Data::new(api::openapi::Document(serde_json::to_string(&document)?));
         // One set of limiters for all workers of this instance.
         let rate_limits = web::Data::new(api::rate_limit::RateLimits::from_settings(settings)?);
+        let metrics = web::Data::new(Metrics::new()?);
         let state = web::Data::new(AppState {
             database: database.clone(),
             reference,
@@ -56,10 +58,13 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     api::query_names::reject_unknown,
                 ))
-                // Outside everything but the log: a refused request costs no more than this.
+                // Outside everything but the log and the metrics: a refused request costs no
+                // more than this.
                 .wrap(actix_web::middleware::from_fn(api::rate_limit::limit))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<api::request_log::RequestSpan>::new())
+                .wrap(actix_web::middleware::from_fn(api::metrics::record))
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(openapi.clone())
                 .app_data(query_names.clone())
                 .app_data(rate_limits.clone())

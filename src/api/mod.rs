@@ -6,12 +6,14 @@ pub mod error;
 pub mod guards;
 pub mod health;
 pub mod lettings;
+pub mod metrics;
 pub mod openapi;
 pub mod plans;
 pub mod query_names;
 pub mod quota;
 pub mod rate_limit;
 pub mod reports;
+pub mod request_log;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -60,6 +62,7 @@ impl AppState {
 /// The one route list: the router and the OpenAPI document are both built from it.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
+        .configure(metrics::routes)
         .configure(openapi::routes)
         .configure(lettings::routes)
         .configure(quota::routes)

@@ -29,7 +29,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
-        (name = "service", description = "Health and documentation"),
+        (name = "service", description = "Health, metrics and documentation"),
     )
 )]
 pub struct ApiDoc;

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, ResponseError};
+use actix_web::web;
 use utoipa::openapi::path::{HttpMethod, ParameterIn};
 use utoipa::openapi::OpenApi;
 
@@ -106,9 +106,8 @@ pub async fn reject_unknown(
                 "invalid_query",
                 format!("unknown query parameter {shown:?}; see /api/v1/openapi.json"),
             );
-            Ok(req
-                .into_response(error.error_response())
-                .map_into_right_body())
+            // With the error attached, so the request log sees its code.
+            Ok(req.error_response(error).map_into_right_body())
         }
         None => next
             .call(req)

@@ -138,7 +138,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         tokens.push((
             id.to_string(),
             kind.to_string(),
-            admin::create_token(conn, id)?,
+            admin::create_named_token(conn, id, Some("serve --demo"))?,
         ));
     }
 

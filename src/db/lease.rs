@@ -4,6 +4,7 @@
 //! asynchronously and first come first served, before they take a connection. r2d2's own wait
 //! wakes an arbitrary waiter, which under load left a few requests waiting many times their turn.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
@@ -15,6 +16,26 @@ use super::{DbConnection, Pool, PooledConnection};
 pub struct Database {
     pool: Pool,
     permits: Arc<Semaphore>,
+    /// How many wait for a permit now (for `/metrics`).
+    waiting: Arc<AtomicUsize>,
+}
+
+/// The use of the pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    pub max: u32,
+    pub open: u32,
+    pub idle: u32,
+    pub waiting: usize,
+}
+
+/// Counts a waiter for as long as it waits, also when its request is dropped meanwhile.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Database {
@@ -23,6 +44,18 @@ impl Database {
         Self {
             pool,
             permits: Arc::new(Semaphore::new(permits)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Connections open and idle, and how many wait in line for one.
+    pub fn usage(&self) -> PoolUse {
+        let state = self.pool.state();
+        PoolUse {
+            max: self.pool.max_size(),
+            open: state.connections,
+            idle: state.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
         }
     }
 
@@ -32,6 +65,8 @@ impl Database {
 
     /// Waits, in turn, for the right to take a pooled connection.
     pub async fn permit(&self) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waiting = Waiting(self.waiting.clone());
         self.permits.clone().acquire_owned().await
     }
 

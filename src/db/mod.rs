@@ -4,6 +4,8 @@
 //! diesel code on the concrete connection.
 
 pub mod alerts;
+pub mod backup;
+pub mod gauges;
 pub mod lease;
 pub mod letting_rows;
 pub mod lettings;

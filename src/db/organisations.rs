@@ -95,21 +95,51 @@ pub fn organisations_of_municipality(
         .load(conn)
 }
 
-/// Stores a token hash for an organisation.
+/// Stores a token hash for an organisation, with the name of the system that uses it.
 pub fn insert_token(
     conn: &mut DbConnection,
     org_id: &str,
     token_hash: &str,
+    name: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::organisation_id.eq(org_id),
             api_tokens::token_hash.eq(token_hash),
+            api_tokens::name.eq(name),
             api_tokens::created_at.eq(now),
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// What an administrator sees of a token: never its secret, never its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// The tokens of an organisation, oldest first; revoked ones only when asked for.
+pub fn tokens_of(
+    conn: &mut DbConnection,
+    org_id: &str,
+    with_revoked: bool,
+) -> QueryResult<Vec<TokenRow>> {
+    let mut query = api_tokens::table
+        .filter(api_tokens::organisation_id.eq(org_id))
+        .select(TokenRow::as_select())
+        .order(api_tokens::id)
+        .into_boxed();
+    if !with_revoked {
+        query = query.filter(api_tokens::revoked_at.is_null());
+    }
+    query.load(conn)
 }
 
 /// Revokes the token with this hash; returns whether an active token was found.
@@ -128,13 +158,87 @@ pub fn revoke_token(
     Ok(changed > 0)
 }
 
-/// The organisation owning an active token with this hash, with its municipalities, in one
-/// query (this runs on every request).
+/// Revokes the token with this id; returns whether an active token was found.
+pub fn revoke_token_by_id(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Records that a token was used at `now`, unless that was already recorded at or after
+/// `used_since`: the condition is in the statement, so concurrent requests write at most once.
+/// On SQLite it does not wait for the write lock (a running ingest holds it): when the database
+/// is busy nothing is written and `Ok(false)` is returned, and a later request records the use.
+pub fn touch_token(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+    used_since: NaiveDateTime,
+) -> QueryResult<bool> {
+    let update = diesel::update(
+        api_tokens::table.filter(api_tokens::id.eq(id)).filter(
+            api_tokens::last_used_at
+                .is_null()
+                .or(api_tokens::last_used_at.lt(used_since)),
+        ),
+    )
+    .set(api_tokens::last_used_at.eq(now));
+    match conn {
+        DbConnection::Sqlite(c) => {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("PRAGMA busy_timeout = 0")?;
+            let result = update.execute(c);
+            c.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}",
+                super::SQLITE_BUSY_TIMEOUT_MS
+            ))?;
+            match result {
+                Ok(changed) => Ok(changed > 0),
+                Err(diesel::result::Error::DatabaseError(_, info))
+                    if info.message().contains("locked") || info.message().contains("busy") =>
+                {
+                    Ok(false)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        DbConnection::Postgresql(c) => update.execute(c).map(|changed| changed > 0),
+    }
+}
+
+/// The token behind a request, as [`organisation_by_token`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenUse {
+    pub id: i64,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+/// Organisation id, kind, name, one of its municipalities, token id, token's last use.
+type TokenOrganisationRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<NaiveDateTime>,
+);
+
+/// The organisation owning an active token with this hash, with its municipalities, and the
+/// token's id and last use, in one query (this runs on every request).
 pub fn organisation_by_token(
     conn: &mut DbConnection,
     token_hash: &str,
-) -> QueryResult<Option<Organisation>> {
-    let rows: Vec<(String, String, String, Option<String>)> = api_tokens::table
+) -> QueryResult<Option<(Organisation, TokenUse)>> {
+    let rows: Vec<TokenOrganisationRow> = api_tokens::table
         .inner_join(organisations::table.left_join(organisation_municipalities::table))
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
@@ -143,9 +247,11 @@ pub fn organisation_by_token(
             organisations::kind,
             organisations::name,
             organisation_municipalities::municipality.nullable(),
+            api_tokens::id,
+            api_tokens::last_used_at,
         ))
         .load(conn)?;
-    let Some((id, kind, name, _)) = rows.first().cloned() else {
+    let Some((id, kind, name, _, token_id, last_used_at)) = rows.first().cloned() else {
         return Ok(None);
     };
     let kind = OrgKind::parse(&kind).ok_or_else(|| {
@@ -153,10 +259,20 @@ pub fn organisation_by_token(
             format!("unknown organisation kind {kind:?}").into(),
         )
     })?;
-    Ok(Some(Organisation {
+    let org = Organisation {
         id,
         kind,
         name,
-        municipalities: rows.into_iter().filter_map(|(_, _, _, m)| m).collect(),
-    }))
+        municipalities: rows
+            .into_iter()
+            .filter_map(|(_, _, _, m, _, _)| m)
+            .collect(),
+    };
+    Ok(Some((
+        org,
+        TokenUse {
+            id: token_id,
+            last_used_at,
+        },
+    )))
 }

@@ -23,6 +23,8 @@ diesel::table! {
         token_hash -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        name -> Nullable<Text>,
+        last_used_at -> Nullable<Timestamp>,
     }
 }
 

@@ -2,15 +2,23 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{NaiveDateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
 
+pub use crate::db::organisations::TokenRow;
 use crate::db::organisations::{self, OrgKind, Organisation};
 use crate::db::DbConnection;
 use crate::domain::letting::is_municipality_code;
 
 /// The prefix of every API token, so a leaked token is recognisable.
 pub const TOKEN_PREFIX: &str = "qm_";
+
+/// A token's last use is written at most this often, so a busy token does not write on every
+/// request.
+pub const LAST_USED_EVERY: TimeDelta = TimeDelta::seconds(60);
+
+/// Longest token name, in characters.
+pub const TOKEN_NAME_MAX: usize = 100;
 
 /// Hex SHA-256 of a token: what the database stores.
 pub fn hash_token(token: &str) -> String {
@@ -33,6 +41,8 @@ pub enum AdminError {
     UnknownOrganisation(String),
     #[error("that token is unknown or already revoked")]
     UnknownToken,
+    #[error("there is no active token with id {0}")]
+    UnknownTokenId(i64),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
 }
@@ -113,14 +123,65 @@ pub fn add_organisation(
 
 /// Creates a token for an organisation and returns it; only its hash is stored.
 pub fn create_token(conn: &mut DbConnection, org_id: &str) -> Result<String, AdminError> {
+    create_named_token(conn, org_id, None)
+}
+
+/// Creates a token for an organisation, named after the system that will use it, and returns
+/// it; only its hash and the name are stored.
+pub fn create_named_token(
+    conn: &mut DbConnection,
+    org_id: &str,
+    name: Option<&str>,
+) -> Result<String, AdminError> {
+    let name = name.map(check_token_name).transpose()?;
     if organisations::find(conn, org_id)?.is_none() {
         return Err(AdminError::UnknownOrganisation(org_id.to_string()));
     }
     let token = new_token();
-    organisations::insert_token(conn, org_id, &hash_token(&token), Utc::now().naive_utc())?;
+    organisations::insert_token(
+        conn,
+        org_id,
+        &hash_token(&token),
+        name,
+        Utc::now().naive_utc(),
+    )?;
     Ok(token)
 }
 
+/// A token name is what `token list` shows on one line: 1 to 100 characters, no control
+/// characters (a tab or a newline would break the listing).
+fn check_token_name(name: &str) -> Result<&str, AdminError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AdminError::Invalid("a token name must not be empty".into()));
+    }
+    if name.chars().count() > TOKEN_NAME_MAX {
+        return Err(AdminError::Invalid(format!(
+            "a token name has at most {TOKEN_NAME_MAX} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AdminError::Invalid(
+            "a token name must not hold tabs, line breaks or other control characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// The organisation's tokens, oldest first: id, name, when created, last used and revoked.
+/// Never the secret or its hash.
+pub fn list_tokens(
+    conn: &mut DbConnection,
+    org_id: &str,
+    with_revoked: bool,
+) -> Result<Vec<TokenRow>, AdminError> {
+    if organisations::find(conn, org_id)?.is_none() {
+        return Err(AdminError::UnknownOrganisation(org_id.to_string()));
+    }
+    Ok(organisations::tokens_of(conn, org_id, with_revoked)?)
+}
+
+/// Revokes a token given the secret itself.
 pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminError> {
     if organisations::revoke_token(conn, &hash_token(token.trim()), Utc::now().naive_utc())? {
         Ok(())
@@ -129,12 +190,37 @@ pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminErr
     }
 }
 
-/// The organisation owning an active token, if any (this runs on every request).
+/// Revokes a token by the id `token list` shows.
+pub fn revoke_token_by_id(conn: &mut DbConnection, id: i64) -> Result<(), AdminError> {
+    if organisations::revoke_token_by_id(conn, id, Utc::now().naive_utc())? {
+        Ok(())
+    } else {
+        Err(AdminError::UnknownTokenId(id))
+    }
+}
+
+/// The organisation owning an active token, if any (this runs on every request). Records the
+/// token's use when the last record is older than [`LAST_USED_EVERY`]; a use that cannot be
+/// recorded now (the database is busy) never fails the request.
 pub fn organisation_by_token(
     conn: &mut DbConnection,
     token: &str,
 ) -> diesel::QueryResult<Option<Organisation>> {
-    organisations::organisation_by_token(conn, &hash_token(token))
+    let Some((org, used)) = organisations::organisation_by_token(conn, &hash_token(token))? else {
+        return Ok(None);
+    };
+    let now = Utc::now().naive_utc();
+    if needs_touch(used.last_used_at, now) {
+        if let Err(e) = organisations::touch_token(conn, used.id, now, now - LAST_USED_EVERY) {
+            tracing::debug!(error = %e, "the token's last use was not recorded this time");
+        }
+    }
+    Ok(Some(org))
+}
+
+/// Whether a token last used at `last_used` should have its use recorded at `now`.
+fn needs_touch(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    last_used.is_none_or(|at| at < now - LAST_USED_EVERY)
 }
 
 /// Whether the database answers.
@@ -156,5 +242,29 @@ mod tests {
         assert_eq!(hash_token(&a).len(), 64);
         assert_ne!(hash_token(&a), a);
         assert_eq!(hash_token("qm_x"), hash_token("qm_x"));
+    }
+
+    #[test]
+    fn token_names_are_one_line_of_at_most_100_characters() {
+        assert_eq!(check_token_name("  ERP Woonstad ").unwrap(), "ERP Woonstad");
+        assert!(check_token_name("").is_err());
+        assert!(check_token_name("   ").is_err());
+        assert!(check_token_name("a\tb").is_err());
+        assert!(check_token_name("a\nb").is_err());
+        assert!(check_token_name(&"x".repeat(100)).is_ok());
+        assert!(check_token_name(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn a_token_use_is_recorded_at_most_once_a_minute() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 28)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        assert!(needs_touch(None, now));
+        assert!(!needs_touch(Some(now), now));
+        assert!(!needs_touch(Some(now - TimeDelta::seconds(59)), now));
+        assert!(!needs_touch(Some(now - TimeDelta::seconds(60)), now));
+        assert!(needs_touch(Some(now - TimeDelta::seconds(61)), now));
     }
 }

@@ -10,6 +10,7 @@ use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
 use crate::db::DbConnection;
 use crate::service::alerts::{evaluate_touched, AlertChange};
 use crate::service::webhooks;
+use crate::telemetry::metrics;
 
 /// Stores a validated batch for a corporation and updates the alerts.
 pub fn store_batch(
@@ -19,12 +20,12 @@ pub fn store_batch(
     batch: &[PreparedLetting],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
-    crate::db::write_transaction(conn, |conn| {
+    count_batch(crate::db::write_transaction(conn, |conn| {
         let write = lettings::write_batch(conn, corporation, batch, now)?;
         let changes = evaluate_touched(conn, reference, &write.touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;
         Ok((write.counts, changes))
-    })
+    }))
 }
 
 /// Withdraws a letting and updates the alerts.
@@ -35,7 +36,7 @@ pub fn withdraw(
     letting_reference: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(WithdrawOutcome, Vec<AlertChange>)> {
-    crate::db::write_transaction(conn, |conn| {
+    count_withdrawal(crate::db::write_transaction(conn, |conn| {
         let outcome = lettings::withdraw(conn, corporation, letting_reference, now)?;
         let changes = match &outcome {
             WithdrawOutcome::Withdrawn(l) => {
@@ -50,7 +51,7 @@ pub fn withdraw(
         };
         webhooks::enqueue(conn, &changes, now)?;
         Ok((outcome, changes))
-    })
+    }))
 }
 
 /// Recomputes the alerts of a municipality for a year from the lettings as they are.
@@ -61,10 +62,50 @@ pub fn recompute_alerts(
     year: i32,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<AlertChange>> {
-    crate::db::write_transaction(conn, |conn| {
+    count_changes(crate::db::write_transaction(conn, |conn| {
         let touched = [(municipality.to_string(), year)].into();
         let changes = evaluate_touched(conn, reference, &touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;
         Ok(changes)
-    })
+    }))
+}
+
+/// Counts a committed batch for `/metrics`; a rolled-back one changed nothing.
+fn count_batch(
+    result: diesel::QueryResult<(IngestCounts, Vec<AlertChange>)>,
+) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
+    if let Ok((counts, changes)) = &result {
+        metrics::lettings_stored("created", counts.created);
+        metrics::lettings_stored("updated", counts.updated);
+        metrics::lettings_stored("unchanged", counts.unchanged);
+        count_alert_changes(changes);
+    }
+    result
+}
+
+fn count_withdrawal(
+    result: diesel::QueryResult<(WithdrawOutcome, Vec<AlertChange>)>,
+) -> diesel::QueryResult<(WithdrawOutcome, Vec<AlertChange>)> {
+    if let Ok((outcome, changes)) = &result {
+        if matches!(outcome, WithdrawOutcome::Withdrawn(_)) {
+            metrics::lettings_stored("withdrawn", 1);
+        }
+        count_alert_changes(changes);
+    }
+    result
+}
+
+fn count_changes(
+    result: diesel::QueryResult<Vec<AlertChange>>,
+) -> diesel::QueryResult<Vec<AlertChange>> {
+    if let Ok(changes) = &result {
+        count_alert_changes(changes);
+    }
+    result
+}
+
+fn count_alert_changes(changes: &[AlertChange]) {
+    for change in changes {
+        metrics::alert_changed(change.change, change.level);
+    }
 }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod alert_list;
 pub mod alerts;
+pub mod gauges;
 pub mod ingest;
 pub mod letting_changes;
 pub mod letting_views;

@@ -37,7 +37,11 @@ impl From<&Agreement> for AgreementRef {
 pub fn shown_count() -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        )
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
@@ -51,7 +55,11 @@ pub fn shown_count() -> utoipa::openapi::schema::Schema {
 pub fn shown_denominator() -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        )
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)

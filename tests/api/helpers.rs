@@ -237,6 +237,11 @@ impl TestApp {
         }
     }
 
+    /// The URL of this app's database, for the command line on the same data.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn add_org(&self, id: &str, kind: &str, name: &str, municipalities: &[&str]) {
         let list: Vec<String> = municipalities.iter().map(|m| m.to_string()).collect();
         let mut conn = self.pool.get().expect("connection");

@@ -10,6 +10,7 @@ mod alerts;
 mod cli;
 mod hostile;
 mod ingest;
+mod metrics;
 mod migrations;
 mod plans;
 mod quota;

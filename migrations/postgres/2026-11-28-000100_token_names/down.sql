@@ -1,0 +1,2 @@
+ALTER TABLE api_tokens DROP COLUMN last_used_at;
+ALTER TABLE api_tokens DROP COLUMN name;

@@ -1,0 +1,19 @@
+//! What `/metrics` reads from the database: webhook deliveries by state.
+
+use crate::db::{gauges, DbConnection};
+use crate::domain::webhook::DeliveryState;
+use crate::telemetry::metrics::DeliveryCounts;
+
+/// Webhook deliveries of every municipality by state (each state shown, also at 0), and how
+/// many pending ones have failed before.
+pub fn webhook_deliveries(conn: &mut DbConnection) -> diesel::QueryResult<DeliveryCounts> {
+    let mut counts = DeliveryCounts::default();
+    for state in [DeliveryState::Pending, DeliveryState::Delivered] {
+        counts.by_state.insert(state.as_str().to_string(), 0);
+    }
+    counts
+        .by_state
+        .extend(gauges::webhook_deliveries_by_state(conn)?);
+    counts.retrying = gauges::webhook_deliveries_retrying(conn)?;
+    Ok(counts)
+}
