@@ -26,6 +26,9 @@ pub struct DeliverySettings {
     pub retry_base: Duration,
     pub retry_max: Duration,
     pub timeout: Duration,
+    /// Whether webhooks may go to loopback, private and other non-public addresses, and over
+    /// plain `http`.
+    pub allow_private_addresses: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -56,6 +59,9 @@ pub struct Settings {
     pub webhook_retry_max_seconds: u64,
     /// Time-out of one delivery attempt (seconds).
     pub webhook_timeout_seconds: u64,
+    /// Allow webhooks to `http` URLs and to loopback, private, link-local and other non-public
+    /// addresses (tests, receivers on the same network). Off: `https` to public addresses only.
+    pub webhook_allow_private_addresses: bool,
     /// HTTP worker threads; one per core when not set.
     #[serde(default)]
     pub workers: Option<usize>,
@@ -78,6 +84,7 @@ impl Settings {
             retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             retry_max: Duration::from_secs(self.webhook_retry_max_seconds.max(1)),
             timeout: Duration::from_secs(self.webhook_timeout_seconds.max(1)),
+            allow_private_addresses: self.webhook_allow_private_addresses,
         }
     }
 

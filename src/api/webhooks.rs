@@ -6,14 +6,17 @@ use chrono::Utc;
 use super::error::{ApiError, ErrorBody};
 use super::guards::MunicipalityReader;
 use super::AppState;
-use crate::domain::webhook;
+use crate::domain::webhook::MAX_ACTIVE_PER_OWNER;
+use crate::service::webhook_addresses;
 use crate::service::webhook_subscriptions::{
-    self as subscriptions, DeliveryBody, WebhookBody, WebhookRequest,
+    self as subscriptions, DeliveryBody, Registration, WebhookBody, WebhookRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Subscribes a URL to the municipality's alert changes. Any organisation that may read the
-/// municipality's alerts can subscribe. The answer holds the signing secret, once.
+/// municipality's alerts can subscribe, with at most 10 active webhooks per municipality. The
+/// URL must be `https` and its host must be, or resolve only to, public addresses, unless the
+/// service allows private addresses. The answer holds the signing secret, once.
 #[utoipa::path(
     tag = "alerts",
     security(("bearer" = [])),
@@ -22,7 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
     responses(
         (status = 201, description = "Registered; keep the secret", body = WebhookBody),
         (status = 403, description = "Not a reader of this municipality", body = ErrorBody),
-        (status = 422, description = "Not an http(s) URL", body = ErrorBody),
+        (status = 422, description = "Not an allowed URL (see the address policy), or the caller already has the most active webhooks allowed on this municipality", body = ErrorBody),
     )
 )]
 #[post("/api/v1/municipalities/{code}/webhooks")]
@@ -33,15 +36,26 @@ pub async fn post_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let code = caller.code().to_string();
     let url = request.into_inner().url;
-    webhook::check_url(&url).map_err(|message| ApiError::invalid_field("url", message))?;
+    webhook_addresses::vet(&url, state.webhook_allow_private_addresses)
+        .await
+        .map_err(|message| ApiError::invalid_field("url", message))?;
     let owner = caller.org().id.clone();
     let now = Utc::now().naive_utc();
-    let hook = caller
+    let registration = caller
         .db(&state, move |conn| {
             subscriptions::register(conn, &code, &owner, &url, now)
         })
         .await?;
-    Ok(HttpResponse::Created().json(hook))
+    match registration {
+        Registration::Registered(hook) => Ok(HttpResponse::Created().json(hook)),
+        Registration::TooMany => Err(ApiError::Unprocessable {
+            code: "too_many_webhooks",
+            message: format!(
+                "an organisation may have at most {MAX_ACTIVE_PER_OWNER} active webhooks on a \
+                 municipality; delete one first"
+            ),
+        }),
+    }
 }
 
 /// The webhooks on the municipality's alerts (all of them for the municipality, otherwise the

@@ -68,6 +68,16 @@ pub fn webhooks_of(conn: &mut DbConnection, municipality: &str) -> QueryResult<V
         .load(conn)
 }
 
+/// How many active webhooks `owner` has on the municipality.
+pub fn active_count(conn: &mut DbConnection, municipality: &str, owner: &str) -> QueryResult<i64> {
+    webhooks::table
+        .filter(webhooks::municipality.eq(municipality))
+        .filter(webhooks::owner.eq(owner))
+        .filter(webhooks::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
 pub fn find_webhook(conn: &mut DbConnection, id: i64) -> QueryResult<Option<WebhookRow>> {
     webhooks::table
         .find(id)

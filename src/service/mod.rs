@@ -9,5 +9,6 @@ pub mod letting_changes;
 pub mod letting_views;
 pub mod plans;
 pub mod quota;
+pub mod webhook_addresses;
 pub mod webhook_subscriptions;
 pub mod webhooks;

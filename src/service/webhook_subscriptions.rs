@@ -9,14 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
-use crate::db::DbConnection;
+use crate::db::{locks, DbConnection};
 use crate::domain::organisation::Organisation;
-use crate::domain::webhook::{may_see, DeliveryState};
+use crate::domain::webhook::{may_see, DeliveryState, MAX_ACTIVE_PER_OWNER};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookRequest {
-    /// Where alert changes are POSTed: an `http` or `https` URL.
+    /// Where alert changes are POSTed: an `https` URL whose host is, or resolves only to,
+    /// public addresses (`http` and other addresses only where the service allows private
+    /// addresses).
     pub url: String,
 }
 
@@ -94,17 +96,39 @@ fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody
     }
 }
 
-/// Registers a webhook with a new signing secret; the answer holds the secret, once.
+/// The outcome of a registration.
+#[derive(Debug)]
+pub enum Registration {
+    /// Registered; the body holds the secret.
+    Registered(Box<WebhookBody>),
+    /// The owner already has [`MAX_ACTIVE_PER_OWNER`] active webhooks on the municipality.
+    TooMany,
+}
+
+/// Registers a webhook with a new signing secret; the answer holds the secret, once. An owner
+/// has at most [`MAX_ACTIVE_PER_OWNER`] active webhooks on a municipality; the count and the
+/// insert run under the municipality's write lock, so concurrent registrations cannot pass it.
 pub fn register(
     conn: &mut DbConnection,
     municipality: &str,
     owner: &str,
     url: &str,
     now: NaiveDateTime,
-) -> QueryResult<WebhookBody> {
-    let secret = hex::encode(rand::random::<[u8; 32]>());
-    let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
-    Ok(body(hook, DeliverySummary::default(), true))
+) -> QueryResult<Registration> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(municipality)], now)?;
+        let active = store::active_count(conn, municipality, owner)?;
+        if usize::try_from(active).unwrap_or(usize::MAX) >= MAX_ACTIVE_PER_OWNER {
+            return Ok(Registration::TooMany);
+        }
+        let secret = hex::encode(rand::random::<[u8; 32]>());
+        let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
+        Ok(Registration::Registered(Box::new(body(
+            hook,
+            DeliverySummary::default(),
+            true,
+        ))))
+    })
 }
 
 /// The municipality's webhooks that `reader` may see, with their delivery counts.

@@ -230,6 +230,7 @@ mod tests {
             retry_base: Duration::from_secs(2),
             retry_max: Duration::from_secs(60),
             timeout: Duration::from_secs(5),
+            allow_private_addresses: false,
         };
         assert_eq!(backoff(&s, 0), Duration::from_secs(2));
         assert_eq!(backoff(&s, 1), Duration::from_secs(4));

@@ -14,7 +14,9 @@ use crate::helpers::{expect_json, letting_with, TestApp};
 
 on_both_backends!(
     alert_changes_reach_a_receiver_signed_even_across_an_outage_and_a_restart,
-    webhooks_are_for_readers_and_stoppable
+    webhooks_are_for_readers_and_stoppable,
+    only_https_to_public_addresses_unless_private_addresses_are_allowed,
+    an_organisation_has_at_most_ten_active_webhooks_on_a_municipality
 );
 
 /// What the receiver got: (delivery id, timestamp, signature, body).
@@ -260,4 +262,91 @@ async fn webhooks_are_for_readers_and_stoppable(app: TestApp) {
     assert_eq!(stop.status(), StatusCode::NOT_FOUND, "not dwb's webhook");
     let stop = app.delete_webhook(&t.tenants, id).await;
     assert_eq!(stop.status(), StatusCode::NO_CONTENT);
+}
+
+/// URLs that lead to this machine or a private network, in every spelling the review tried.
+const NOT_PUBLIC: [&str; 12] = [
+    "https://127.0.0.1:9/hook",
+    "https://[::1]:9/hook",
+    "https://localhost:9/hook",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.1.2.3/hook",
+    "https://192.168.0.10/hook",
+    "https://172.16.5.4/hook",
+    "https://[::ffff:127.0.0.1]:9/hook",
+    "https://[::ffff:a9fe:a9fe]/hook",
+    "https://2130706433:9/hook",
+    "https://[fd00::1]/hook",
+    "http://hooks.example.org/hook",
+];
+
+async fn only_https_to_public_addresses_unless_private_addresses_are_allowed(app: TestApp) {
+    let t = app.setup_wassenaar();
+    // The tests' setting: private addresses allowed.
+    for url in NOT_PUBLIC {
+        let hook = expect_json(app.add_webhook(&t.tenants, url).await, StatusCode::CREATED).await;
+        let id = hook["id"].as_i64().unwrap();
+        assert_eq!(
+            app.delete_webhook(&t.tenants, id).await.status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+    let app = app
+        .restart_with(|s| s.webhook_allow_private_addresses = false)
+        .await;
+    for url in NOT_PUBLIC {
+        let refused = app.add_webhook(&t.tenants, url).await;
+        let body = expect_json(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(body["problems"][0]["field"], "url", "{url}: {body}");
+    }
+    let message = expect_json(
+        app.add_webhook(&t.tenants, "https://[::ffff:127.0.0.1]/x")
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("loopback"), "{message}");
+    // A public address is fine (nothing is sent: no alert changes in this test).
+    let public = app.add_webhook(&t.tenants, "https://192.0.1.1/hook").await;
+    expect_json(public, StatusCode::CREATED).await;
+    let visible = app.webhooks(&t.tenants).await;
+    let active: Vec<_> = visible
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["active"] == true)
+        .collect();
+    assert_eq!(active.len(), 1, "only the public one: {visible}");
+}
+
+async fn an_organisation_has_at_most_ten_active_webhooks_on_a_municipality(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let url = format!("http://127.0.0.1:9/hook-{i}");
+        let hook = expect_json(app.add_webhook(&t.tenants, &url).await, StatusCode::CREATED).await;
+        ids.push(hook["id"].as_i64().unwrap());
+    }
+    let eleventh = app
+        .add_webhook(&t.tenants, "http://127.0.0.1:9/one-more")
+        .await;
+    let body = expect_json(eleventh, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body["error"], "too_many_webhooks");
+    // Another organisation has a limit of its own.
+    let municipality = app
+        .add_webhook(&t.municipality, "http://127.0.0.1:9/gm")
+        .await;
+    expect_json(municipality, StatusCode::CREATED).await;
+    // A stopped webhook no longer counts.
+    assert_eq!(
+        app.delete_webhook(&t.tenants, ids[0]).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let again = app
+        .add_webhook(&t.tenants, "http://127.0.0.1:9/one-more")
+        .await;
+    expect_json(again, StatusCode::CREATED).await;
 }
