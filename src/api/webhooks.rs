@@ -116,7 +116,8 @@ pub async fn list_deliveries(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// Stops a webhook: no new deliveries are queued for it; its history stays.
+/// Stops a webhook: no new deliveries are queued for it and those still pending are
+/// cancelled; its history stays.
 #[utoipa::path(
     tag = "alerts",
     security(("bearer" = [])),
@@ -132,10 +133,11 @@ pub async fn delete_webhook(
     let (_, id) = path.into_inner();
     let code = caller.code().to_string();
     let who = caller.org().clone();
+    let now = Utc::now().naive_utc();
     caller
         .db(&state, move |conn| -> diesel::QueryResult<_> {
             match subscriptions::find_visible(conn, &who, &code, id)? {
-                Some(hook) => subscriptions::stop(conn, hook.id).map(Some),
+                Some(hook) => subscriptions::stop(conn, &hook, now).map(Some),
                 None => Ok(None),
             }
         })

@@ -93,6 +93,18 @@ pub fn deactivate(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Cancels the webhook's pending deliveries (it was stopped). A delivery on its way keeps its
+/// claim: its outcome is still recorded if it was delivered.
+pub fn cancel_pending(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str())),
+    )
+    .set(webhook_deliveries::state.eq(DeliveryState::Cancelled.as_str()))
+    .execute(conn)
+}
+
 /// Queues a delivery (call in the transaction of the alert change).
 pub fn enqueue(
     conn: &mut DbConnection,
@@ -238,15 +250,16 @@ pub fn delivery_counts(
         .load(conn)
 }
 
-/// The last error of each webhook's oldest pending delivery that has one.
-pub fn pending_errors(
-    conn: &mut DbConnection,
-    municipality: &str,
-) -> QueryResult<Vec<(i64, String)>> {
+/// The last error of the deliveries of each webhook that are pending or failed, newest
+/// delivery first.
+pub fn last_errors(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec<(i64, String)>> {
     let rows: Vec<(i64, Option<String>)> = webhook_deliveries::table
         .inner_join(webhooks::table)
         .filter(webhooks::municipality.eq(municipality))
-        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
+        .filter(webhook_deliveries::state.eq_any([
+            DeliveryState::Pending.as_str(),
+            DeliveryState::Failed.as_str(),
+        ]))
         .filter(webhook_deliveries::last_error.is_not_null())
         .order((
             webhook_deliveries::webhook_id,

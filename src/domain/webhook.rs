@@ -249,21 +249,40 @@ pub enum DeliveryState {
     /// Waiting for its (next) attempt.
     Pending,
     Delivered,
+    /// Every attempt failed; waits for someone to retry it.
+    Failed,
+    /// Its webhook was stopped before it was delivered.
+    Cancelled,
 }
 
 impl DeliveryState {
+    pub const ALL: [DeliveryState; 4] = [
+        DeliveryState::Pending,
+        DeliveryState::Delivered,
+        DeliveryState::Failed,
+        DeliveryState::Cancelled,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             DeliveryState::Pending => "pending",
             DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+            DeliveryState::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "pending" => Some(DeliveryState::Pending),
-            "delivered" => Some(DeliveryState::Delivered),
-            _ => None,
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The state after a failed attempt, the `attempts`-th (counting this one), when at most
+    /// `max_attempts` are made.
+    pub fn after_failure(attempts: i32, max_attempts: u32) -> Self {
+        if i64::from(attempts) >= i64::from(max_attempts) {
+            DeliveryState::Failed
+        } else {
+            DeliveryState::Pending
         }
     }
 }
@@ -272,6 +291,49 @@ impl TryFrom<String> for DeliveryState {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
         Self::parse(&text).ok_or_else(|| format!("unknown delivery state {text:?}"))
+    }
+}
+
+/// Why an attempt failed, as the webhook's owner is told (stored as the delivery's
+/// `last_error`). Deliberately coarse: the receiver's own error text, or the resolver's, would
+/// tell whoever registered the URL about hosts and ports they should not learn about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryFailure {
+    /// The URL is `http` while only `https` is allowed.
+    NotHttps,
+    /// The host is, or its name resolves to, an address that may not be reached.
+    AddressNotAllowed,
+    NameNotResolved,
+    ConnectionRefused,
+    TimedOut,
+    /// Any other failure to connect (TLS included).
+    CouldNotConnect,
+    /// Connected, but no answer came (reset, malformed answer).
+    NoAnswer,
+    /// Any answer other than 2xx (redirects included: they are not followed).
+    Status(u16),
+}
+
+impl DeliveryFailure {
+    pub fn message(&self) -> String {
+        match self {
+            DeliveryFailure::NotHttps => "not an https URL".into(),
+            DeliveryFailure::AddressNotAllowed => "address not allowed".into(),
+            DeliveryFailure::NameNotResolved => "the name could not be resolved".into(),
+            DeliveryFailure::ConnectionRefused => "connection refused".into(),
+            DeliveryFailure::TimedOut => "timed out".into(),
+            DeliveryFailure::CouldNotConnect => "could not connect".into(),
+            DeliveryFailure::NoAnswer => "no answer".into(),
+            DeliveryFailure::Status(status) => format!("the receiver answered {status}"),
+        }
+    }
+
+    /// The HTTP status the receiver answered, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            DeliveryFailure::Status(status) => Some(*status),
+            _ => None,
+        }
     }
 }
 
@@ -441,6 +503,21 @@ mod tests {
             "https://hooks.example.org:8443/a/b?redacted"
         );
         assert_eq!(loggable_url("http://127.0.0.1:9/x"), "http://127.0.0.1:9/x");
+    }
+
+    #[test]
+    fn a_delivery_fails_after_its_last_attempt() {
+        assert_eq!(DeliveryState::after_failure(1, 10), DeliveryState::Pending);
+        assert_eq!(DeliveryState::after_failure(9, 10), DeliveryState::Pending);
+        assert_eq!(DeliveryState::after_failure(10, 10), DeliveryState::Failed);
+        assert_eq!(DeliveryState::after_failure(1, 0), DeliveryState::Failed);
+        for state in DeliveryState::ALL {
+            assert_eq!(DeliveryState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(
+            DeliveryFailure::Status(500).message(),
+            "the receiver answered 500"
+        );
     }
 
     #[test]

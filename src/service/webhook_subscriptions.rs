@@ -36,7 +36,9 @@ pub struct WebhookBody {
     pub secret: Option<String>,
     pub pending: usize,
     pub delivered: usize,
-    /// The last failure of a delivery that is still pending.
+    /// Deliveries that failed at every attempt; each can be retried.
+    pub failed: usize,
+    /// The last failure of a delivery that is still pending or has failed.
     pub last_error: Option<String>,
 }
 
@@ -45,7 +47,8 @@ pub struct DeliveryBody {
     pub id: i64,
     pub alert_id: i64,
     pub event: String,
-    /// `pending` or `delivered`.
+    /// `pending`, `delivered`, `failed` (every attempt failed; it can be retried) or
+    /// `cancelled` (its webhook was stopped first).
     pub state: &'static str,
     pub attempts: i32,
     pub last_status: Option<i32>,
@@ -78,6 +81,7 @@ impl From<DeliveryRow> for DeliveryBody {
 struct DeliverySummary {
     pending: usize,
     delivered: usize,
+    failed: usize,
     last_error: Option<String>,
 }
 
@@ -86,6 +90,7 @@ fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody
         id: hook.id,
         pending: summary.pending,
         delivered: summary.delivered,
+        failed: summary.failed,
         last_error: summary.last_error,
         municipality: hook.municipality,
         owner: hook.owner,
@@ -144,9 +149,11 @@ pub fn visible(
         match count.state {
             DeliveryState::Pending => summary.pending += n,
             DeliveryState::Delivered => summary.delivered += n,
+            DeliveryState::Failed => summary.failed += n,
+            DeliveryState::Cancelled => {}
         }
     }
-    for (webhook_id, error) in store::pending_errors(conn, municipality)? {
+    for (webhook_id, error) in store::last_errors(conn, municipality)? {
         let summary = summaries.entry(webhook_id).or_default();
         summary.last_error.get_or_insert(error);
     }
@@ -179,7 +186,14 @@ pub fn deliveries(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<Vec<D
         .collect())
 }
 
-/// Stops a webhook: no new deliveries are queued for it; its history stays.
-pub fn stop(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<()> {
-    store::deactivate(conn, webhook_id)
+/// Stops a webhook: no new deliveries are queued for it and those still pending are
+/// cancelled; its history stays. Under the municipality's write lock, which the transactions
+/// that queue deliveries hold too, so none is queued for it after it is stopped.
+pub fn stop(conn: &mut DbConnection, hook: &WebhookRow, now: NaiveDateTime) -> QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(&hook.municipality)], now)?;
+        store::deactivate(conn, hook.id)?;
+        store::cancel_pending(conn, hook.id)?;
+        Ok(())
+    })
 }
