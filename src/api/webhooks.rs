@@ -9,7 +9,7 @@ use super::AppState;
 use crate::domain::webhook::MAX_ACTIVE_PER_OWNER;
 use crate::service::webhook_addresses;
 use crate::service::webhook_subscriptions::{
-    self as subscriptions, DeliveryBody, Registration, WebhookBody, WebhookRequest,
+    self as subscriptions, DeliveryBody, Registration, Retry, WebhookBody, WebhookRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -116,6 +116,58 @@ pub async fn list_deliveries(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// Retries a failed delivery (one that failed at every attempt): it goes back in line before
+/// the webhook's later deliveries, with every attempt to make again. Who may see the webhook
+/// may retry its deliveries.
+#[utoipa::path(
+    tag = "alerts",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "CBS municipality code"),
+        ("id" = i64, Path, description = "Webhook id"),
+        ("delivery" = i64, Path, description = "Delivery id"),
+    ),
+    responses(
+        (status = 200, description = "Back in line: the delivery, pending again", body = DeliveryBody),
+        (status = 404, description = "No such webhook of yours, or no such delivery of it", body = ErrorBody),
+        (status = 409, description = "The delivery is not failed, or the webhook is stopped", body = ErrorBody),
+    )
+)]
+#[post("/api/v1/municipalities/{code}/webhooks/{id}/deliveries/{delivery}/retry")]
+pub async fn retry_delivery(
+    caller: MunicipalityReader,
+    path: web::Path<(String, i64, i64)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, id, delivery) = path.into_inner();
+    let code = caller.code().to_string();
+    let who = caller.org().clone();
+    let now = Utc::now().naive_utc();
+    let outcome = caller
+        .db(&state, move |conn| -> diesel::QueryResult<_> {
+            match subscriptions::find_visible(conn, &who, &code, id)? {
+                Some(hook) => subscriptions::retry(conn, &hook, delivery, now).map(Some),
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(|| no_such_webhook(id, caller.code()))?;
+    match outcome {
+        Retry::Queued(body) => Ok(HttpResponse::Ok().json(body)),
+        Retry::NotFound => Err(ApiError::not_found(
+            "delivery_not_found",
+            format!("webhook {id} has no delivery {delivery}"),
+        )),
+        Retry::NotFailed(current) => Err(ApiError::Conflict(format!(
+            "delivery {delivery} is {}; only a failed delivery can be retried",
+            current.as_str()
+        ))),
+        Retry::Stopped => Err(ApiError::Conflict(format!(
+            "webhook {id} is stopped; register the URL again to receive alert changes"
+        ))),
+    }
+}
+
 /// Stops a webhook: no new deliveries are queued for it and those still pending are
 /// cancelled; its history stays.
 #[utoipa::path(
@@ -151,5 +203,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(post_webhook)
         .service(list_webhooks)
         .service(list_deliveries)
+        .service(retry_delivery)
         .service(delete_webhook);
 }

@@ -237,6 +237,38 @@ pub fn mark_failed(
     .map(|_| ())
 }
 
+pub fn find_delivery(
+    conn: &mut DbConnection,
+    webhook_id: i64,
+    id: i64,
+) -> QueryResult<Option<DeliveryRow>> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(id))
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Puts a failed delivery back in line, with every attempt to make again, due now. It is the
+/// oldest of its webhook's pending ones unless later ones are still waiting, so it goes first.
+/// `false` when it is not failed (any more).
+pub fn retry(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Failed.as_str())),
+    )
+    .set((
+        webhook_deliveries::state.eq(DeliveryState::Pending.as_str()),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(now),
+        webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
 /// A webhook's deliveries, newest first.
 pub fn deliveries(
     conn: &mut DbConnection,

@@ -186,6 +186,46 @@ pub fn deliveries(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<Vec<D
         .collect())
 }
 
+/// The outcome of a request to retry a delivery.
+#[derive(Debug)]
+pub enum Retry {
+    /// Back in line; the delivery as it is now.
+    Queued(Box<DeliveryBody>),
+    /// The webhook has no such delivery.
+    NotFound,
+    /// Only a failed delivery can be retried; this one is in the state given.
+    NotFailed(DeliveryState),
+    /// The webhook is stopped: nothing of it is sent any more.
+    Stopped,
+}
+
+/// Retries a failed delivery of `hook`: it is sent again, before the webhook's later ones, with
+/// every attempt to make again. Under the municipality's write lock, like [`stop`], so a
+/// delivery is never put back in line for a webhook that is being stopped.
+pub fn retry(
+    conn: &mut DbConnection,
+    hook: &WebhookRow,
+    delivery: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Retry> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(&hook.municipality)], now)?;
+        if !store::find_webhook(conn, hook.id)?.is_some_and(|h| h.active) {
+            return Ok(Retry::Stopped);
+        }
+        let Some(found) = store::find_delivery(conn, hook.id, delivery)? else {
+            return Ok(Retry::NotFound);
+        };
+        if !store::retry(conn, found.id, now)? {
+            return Ok(Retry::NotFailed(found.state));
+        }
+        Ok(match store::find_delivery(conn, hook.id, delivery)? {
+            Some(row) => Retry::Queued(Box::new(DeliveryBody::from(row))),
+            None => Retry::NotFound,
+        })
+    })
+}
+
 /// Stops a webhook: no new deliveries are queued for it and those still pending are
 /// cancelled; its history stays. Under the municipality's write lock, which the transactions
 /// that queue deliveries hold too, so none is queued for it after it is stopped.
