@@ -443,6 +443,17 @@ impl TestApp {
         self.get_json(token, &path).await
     }
 
+    /// Asks for a failed delivery to be retried.
+    pub async fn retry_delivery(&self, token: &str, webhook: i64, delivery: i64) -> Response {
+        let path = Self::wassenaar(&format!("/webhooks/{webhook}/deliveries/{delivery}/retry"));
+        self.client
+            .post(self.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn delete_webhook(&self, token: &str, webhook: i64) -> Response {
         let path = Self::wassenaar(&format!("/webhooks/{webhook}"));
         self.client
