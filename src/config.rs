@@ -188,3 +188,18 @@ impl ReferenceData {
         Self::load(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhooks_go_only_to_public_addresses_unless_a_setting_says_otherwise() {
+        let settings = Settings::built_in("sqlite://test.db").unwrap();
+        assert!(!settings.webhook_allow_private_addresses);
+        let delivery = settings.delivery();
+        assert!(!delivery.allow_private_addresses);
+        assert_eq!(delivery.max_attempts, 15);
+        assert_eq!(delivery.parallel, 8);
+    }
+}
