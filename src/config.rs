@@ -26,6 +26,13 @@ pub struct DeliverySettings {
     pub retry_base: Duration,
     pub retry_max: Duration,
     pub timeout: Duration,
+    /// Attempts made before a delivery is `failed`.
+    pub max_attempts: u32,
+    /// Deliveries on their way at once (to different webhooks).
+    pub parallel: usize,
+    /// Whether webhooks may go to loopback, private and other non-public addresses, and over
+    /// plain `http`.
+    pub allow_private_addresses: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -56,6 +63,13 @@ pub struct Settings {
     pub webhook_retry_max_seconds: u64,
     /// Time-out of one delivery attempt (seconds).
     pub webhook_timeout_seconds: u64,
+    /// Attempts at one delivery before it is `failed` (then it waits to be retried by hand).
+    pub webhook_max_attempts: u32,
+    /// Deliveries sent at once, each to a different webhook.
+    pub webhook_parallel_deliveries: usize,
+    /// Allow webhooks to `http` URLs and to loopback, private, link-local and other non-public
+    /// addresses (tests, receivers on the same network). Off: `https` to public addresses only.
+    pub webhook_allow_private_addresses: bool,
     /// HTTP worker threads; one per core when not set.
     #[serde(default)]
     pub workers: Option<usize>,
@@ -97,6 +111,9 @@ impl Settings {
             retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             retry_max: Duration::from_secs(self.webhook_retry_max_seconds.max(1)),
             timeout: Duration::from_secs(self.webhook_timeout_seconds.max(1)),
+            max_attempts: self.webhook_max_attempts.max(1),
+            parallel: self.webhook_parallel_deliveries.max(1),
+            allow_private_addresses: self.webhook_allow_private_addresses,
         }
     }
 
@@ -193,5 +210,20 @@ impl ReferenceData {
     /// The copies built into the binary.
     pub fn built_in() -> anyhow::Result<Self> {
         Self::load(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhooks_go_only_to_public_addresses_unless_a_setting_says_otherwise() {
+        let settings = Settings::built_in("sqlite://test.db").unwrap();
+        assert!(!settings.webhook_allow_private_addresses);
+        let delivery = settings.delivery();
+        assert!(!delivery.allow_private_addresses);
+        assert_eq!(delivery.max_attempts, 15);
+        assert_eq!(delivery.parallel, 8);
     }
 }

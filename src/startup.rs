@@ -48,6 +48,7 @@ impl Application {
             reference,
             max_body_bytes: settings.max_body_bytes,
             max_batch_records: settings.max_batch_records,
+            webhook_allow_private_addresses: settings.webhook_allow_private_addresses,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub reference: Arc<ReferenceData>,
     pub max_body_bytes: usize,
     pub max_batch_records: usize,
+    /// See [`crate::config::Settings::webhook_allow_private_addresses`].
+    pub webhook_allow_private_addresses: bool,
 }
 
 impl AppState {

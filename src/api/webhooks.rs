@@ -6,14 +6,17 @@ use chrono::Utc;
 use super::error::{ApiError, ErrorBody};
 use super::guards::MunicipalityReader;
 use super::AppState;
-use crate::domain::webhook;
+use crate::domain::webhook::MAX_ACTIVE_PER_OWNER;
+use crate::service::webhook_addresses;
 use crate::service::webhook_subscriptions::{
-    self as subscriptions, DeliveryBody, WebhookBody, WebhookRequest,
+    self as subscriptions, DeliveryBody, Registration, Retry, WebhookBody, WebhookRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Subscribes a URL to the municipality's alert changes. Any organisation that may read the
-/// municipality's alerts can subscribe. The answer holds the signing secret, once.
+/// municipality's alerts can subscribe, with at most 10 active webhooks per municipality. The
+/// URL must be `https` and its host must be, or resolve only to, public addresses, unless the
+/// service allows private addresses. The answer holds the signing secret, once.
 #[utoipa::path(
     tag = "alerts",
     security(("bearer" = [])),
@@ -22,7 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
     responses(
         (status = 201, description = "Registered; keep the secret", body = WebhookBody),
         (status = 403, description = "Not a reader of this municipality", body = ErrorBody),
-        (status = 422, description = "Not an http(s) URL", body = ErrorBody),
+        (status = 422, description = "Not an allowed URL (see the address policy), or the caller already has the most active webhooks allowed on this municipality", body = ErrorBody),
     )
 )]
 #[post("/api/v1/municipalities/{code}/webhooks")]
@@ -33,15 +36,26 @@ pub async fn post_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let code = caller.code().to_string();
     let url = request.into_inner().url;
-    webhook::check_url(&url).map_err(|message| ApiError::invalid_field("url", message))?;
+    webhook_addresses::vet(&url, state.webhook_allow_private_addresses)
+        .await
+        .map_err(|message| ApiError::invalid_field("url", message))?;
     let owner = caller.org().id.clone();
     let now = Utc::now().naive_utc();
-    let hook = caller
+    let registration = caller
         .db(&state, move |conn| {
             subscriptions::register(conn, &code, &owner, &url, now)
         })
         .await?;
-    Ok(HttpResponse::Created().json(hook))
+    match registration {
+        Registration::Registered(hook) => Ok(HttpResponse::Created().json(hook)),
+        Registration::TooMany => Err(ApiError::Unprocessable {
+            code: "too_many_webhooks",
+            message: format!(
+                "an organisation may have at most {MAX_ACTIVE_PER_OWNER} active webhooks on a \
+                 municipality; delete one first"
+            ),
+        }),
+    }
 }
 
 /// The webhooks on the municipality's alerts (all of them for the municipality, otherwise the
@@ -102,7 +116,60 @@ pub async fn list_deliveries(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// Stops a webhook: no new deliveries are queued for it; its history stays.
+/// Retries a failed delivery (one that failed at every attempt): it goes back in line before
+/// the webhook's later deliveries, with every attempt to make again. Who may see the webhook
+/// may retry its deliveries.
+#[utoipa::path(
+    tag = "alerts",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "CBS municipality code"),
+        ("id" = i64, Path, description = "Webhook id"),
+        ("delivery" = i64, Path, description = "Delivery id"),
+    ),
+    responses(
+        (status = 200, description = "Back in line: the delivery, pending again", body = DeliveryBody),
+        (status = 404, description = "No such webhook of yours, or no such delivery of it", body = ErrorBody),
+        (status = 409, description = "The delivery is not failed, or the webhook is stopped", body = ErrorBody),
+    )
+)]
+#[post("/api/v1/municipalities/{code}/webhooks/{id}/deliveries/{delivery}/retry")]
+pub async fn retry_delivery(
+    caller: MunicipalityReader,
+    path: web::Path<(String, i64, i64)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, id, delivery) = path.into_inner();
+    let code = caller.code().to_string();
+    let who = caller.org().clone();
+    let now = Utc::now().naive_utc();
+    let outcome = caller
+        .db(&state, move |conn| -> diesel::QueryResult<_> {
+            match subscriptions::find_visible(conn, &who, &code, id)? {
+                Some(hook) => subscriptions::retry(conn, &hook, delivery, now).map(Some),
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(|| no_such_webhook(id, caller.code()))?;
+    match outcome {
+        Retry::Queued(body) => Ok(HttpResponse::Ok().json(body)),
+        Retry::NotFound => Err(ApiError::not_found(
+            "delivery_not_found",
+            format!("webhook {id} has no delivery {delivery}"),
+        )),
+        Retry::NotFailed(current) => Err(ApiError::Conflict(format!(
+            "delivery {delivery} is {}; only a failed delivery can be retried",
+            current.as_str()
+        ))),
+        Retry::Stopped => Err(ApiError::Conflict(format!(
+            "webhook {id} is stopped; register the URL again to receive alert changes"
+        ))),
+    }
+}
+
+/// Stops a webhook: no new deliveries are queued for it and those still pending are
+/// cancelled; its history stays.
 #[utoipa::path(
     tag = "alerts",
     security(("bearer" = [])),
@@ -118,10 +185,11 @@ pub async fn delete_webhook(
     let (_, id) = path.into_inner();
     let code = caller.code().to_string();
     let who = caller.org().clone();
+    let now = Utc::now().naive_utc();
     caller
         .db(&state, move |conn| -> diesel::QueryResult<_> {
             match subscriptions::find_visible(conn, &who, &code, id)? {
-                Some(hook) => subscriptions::stop(conn, hook.id).map(Some),
+                Some(hook) => subscriptions::stop(conn, &hook, now).map(Some),
                 None => Ok(None),
             }
         })
@@ -135,5 +203,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(post_webhook)
         .service(list_webhooks)
         .service(list_deliveries)
+        .service(retry_delivery)
         .service(delete_webhook);
 }

@@ -68,6 +68,16 @@ pub fn webhooks_of(conn: &mut DbConnection, municipality: &str) -> QueryResult<V
         .load(conn)
 }
 
+/// How many active webhooks `owner` has on the municipality.
+pub fn active_count(conn: &mut DbConnection, municipality: &str, owner: &str) -> QueryResult<i64> {
+    webhooks::table
+        .filter(webhooks::municipality.eq(municipality))
+        .filter(webhooks::owner.eq(owner))
+        .filter(webhooks::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
 pub fn find_webhook(conn: &mut DbConnection, id: i64) -> QueryResult<Option<WebhookRow>> {
     webhooks::table
         .find(id)
@@ -81,6 +91,18 @@ pub fn deactivate(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
         .set(webhooks::active.eq(false))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Cancels the webhook's pending deliveries (it was stopped). A delivery on its way keeps its
+/// claim: its outcome is still recorded if it was delivered.
+pub fn cancel_pending(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str())),
+    )
+    .set(webhook_deliveries::state.eq(DeliveryState::Cancelled.as_str()))
+    .execute(conn)
 }
 
 /// Queues a delivery (call in the transaction of the alert change).
@@ -107,28 +129,43 @@ pub fn enqueue(
         .map(|_| ())
 }
 
-/// The next delivery of each webhook, when it is due and not held by another instance. Each
-/// webhook gets its changes in order: a later delivery waits until the earlier one is through.
+/// The deliveries to send next: of every active webhook its oldest pending delivery, if that is
+/// due and not held by an instance, longest waiting first, at most `limit`, none of the
+/// webhooks in `skip`. Each webhook gets its changes in order: a later delivery waits until the
+/// earlier one is through. Picked in the database, so a backlog of one webhook costs the others
+/// nothing.
 pub fn due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
-) -> QueryResult<Vec<DeliveryRow>> {
-    let pending: Vec<DeliveryRow> = webhook_deliveries::table
-        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
-        .order(webhook_deliveries::id)
+    skip: &[i64],
+) -> QueryResult<Vec<(DeliveryRow, WebhookRow)>> {
+    let pending = DeliveryState::Pending.as_str();
+    let others = diesel::alias!(webhook_deliveries as others);
+    let heads = others
+        .filter(others.field(webhook_deliveries::state).eq(pending))
+        .group_by(others.field(webhook_deliveries::webhook_id))
+        .select(diesel::dsl::min(others.field(webhook_deliveries::id)));
+    webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .filter(webhooks::active.eq(true))
+        .filter(webhook_deliveries::state.eq(pending))
+        .filter(webhook_deliveries::id.nullable().eq_any(heads))
+        .filter(webhook_deliveries::next_attempt_at.le(now))
+        .filter(
+            webhook_deliveries::claimed_until
+                .is_null()
+                .or(webhook_deliveries::claimed_until.lt(now)),
+        )
+        .filter(webhook_deliveries::webhook_id.ne_all(skip))
+        .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
         .limit(limit)
-        .select(DeliveryRow::as_select())
-        .load(conn)?;
-    let mut seen = std::collections::BTreeSet::new();
-    Ok(pending
-        .into_iter()
-        .filter(|d| seen.insert(d.webhook_id))
-        .filter(|d| d.next_attempt_at <= now && d.claimed_until.is_none_or(|until| until < now))
-        .collect())
+        .select((DeliveryRow::as_select(), WebhookRow::as_select()))
+        .load(conn)
 }
 
-/// Claims a delivery for this instance until `until`; `false` when another instance was first.
+/// Claims a delivery for this instance until `until`, just before it is sent; `false` when it
+/// is no longer pending and due, or another instance holds it.
 pub fn claim(
     conn: &mut DbConnection,
     id: i64,
@@ -139,6 +176,7 @@ pub fn claim(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(id))
             .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
+            .filter(webhook_deliveries::next_attempt_at.le(now))
             .filter(
                 webhook_deliveries::claimed_until
                     .is_null()
@@ -150,6 +188,8 @@ pub fn claim(
     Ok(claimed == 1)
 }
 
+/// Records a delivery the receiver accepted (also when it was cancelled meanwhile: it did
+/// arrive).
 pub fn mark_delivered(
     conn: &mut DbConnection,
     id: i64,
@@ -169,23 +209,64 @@ pub fn mark_delivered(
         .map(|_| ())
 }
 
+/// Records a failed attempt of a pending delivery: `state` is [`DeliveryState::Pending`] to try
+/// again at `next_attempt_at`, or [`DeliveryState::Failed`]. A delivery cancelled meanwhile
+/// stays cancelled.
 pub fn mark_failed(
     conn: &mut DbConnection,
     id: i64,
+    state: DeliveryState,
     status: Option<i32>,
     error: &str,
     next_attempt_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(webhook_deliveries::table.find(id))
-        .set((
-            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
-            webhook_deliveries::last_status.eq(status),
-            webhook_deliveries::last_error.eq(Some(error)),
-            webhook_deliveries::next_attempt_at.eq(next_attempt_at),
-            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str())),
+    )
+    .set((
+        webhook_deliveries::state.eq(state.as_str()),
+        webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+        webhook_deliveries::last_status.eq(status),
+        webhook_deliveries::last_error.eq(Some(error)),
+        webhook_deliveries::next_attempt_at.eq(next_attempt_at),
+        webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn find_delivery(
+    conn: &mut DbConnection,
+    webhook_id: i64,
+    id: i64,
+) -> QueryResult<Option<DeliveryRow>> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(id))
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Puts a failed delivery back in line, with every attempt to make again, due now. It is the
+/// oldest of its webhook's pending ones unless later ones are still waiting, so it goes first.
+/// `false` when it is not failed (any more).
+pub fn retry(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Failed.as_str())),
+    )
+    .set((
+        webhook_deliveries::state.eq(DeliveryState::Pending.as_str()),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(now),
+        webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 /// A webhook's deliveries, newest first.
@@ -228,15 +309,16 @@ pub fn delivery_counts(
         .load(conn)
 }
 
-/// The last error of each webhook's oldest pending delivery that has one.
-pub fn pending_errors(
-    conn: &mut DbConnection,
-    municipality: &str,
-) -> QueryResult<Vec<(i64, String)>> {
+/// The last error of the deliveries of each webhook that are pending or failed, newest
+/// delivery first.
+pub fn last_errors(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec<(i64, String)>> {
     let rows: Vec<(i64, Option<String>)> = webhook_deliveries::table
         .inner_join(webhooks::table)
         .filter(webhooks::municipality.eq(municipality))
-        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
+        .filter(webhook_deliveries::state.eq_any([
+            DeliveryState::Pending.as_str(),
+            DeliveryState::Failed.as_str(),
+        ]))
         .filter(webhook_deliveries::last_error.is_not_null())
         .order((
             webhook_deliveries::webhook_id,

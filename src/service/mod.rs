@@ -11,5 +11,6 @@ pub mod letting_views;
 pub mod plans;
 pub mod quota;
 pub mod small_numbers;
+pub mod webhook_addresses;
 pub mod webhook_subscriptions;
 pub mod webhooks;

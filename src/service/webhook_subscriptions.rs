@@ -9,14 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
-use crate::db::DbConnection;
+use crate::db::{locks, DbConnection};
 use crate::domain::organisation::Organisation;
-use crate::domain::webhook::{may_see, DeliveryState};
+use crate::domain::webhook::{may_see, DeliveryState, MAX_ACTIVE_PER_OWNER};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookRequest {
-    /// Where alert changes are POSTed: an `http` or `https` URL.
+    /// Where alert changes are POSTed: an `https` URL whose host is, or resolves only to,
+    /// public addresses (`http` and other addresses only where the service allows private
+    /// addresses).
     pub url: String,
 }
 
@@ -34,7 +36,9 @@ pub struct WebhookBody {
     pub secret: Option<String>,
     pub pending: usize,
     pub delivered: usize,
-    /// The last failure of a delivery that is still pending.
+    /// Deliveries that failed at every attempt; each can be retried.
+    pub failed: usize,
+    /// The last failure of a delivery that is still pending or has failed.
     pub last_error: Option<String>,
 }
 
@@ -43,7 +47,8 @@ pub struct DeliveryBody {
     pub id: i64,
     pub alert_id: i64,
     pub event: String,
-    /// `pending` or `delivered`.
+    /// `pending`, `delivered`, `failed` (every attempt failed; it can be retried) or
+    /// `cancelled` (its webhook was stopped first).
     pub state: &'static str,
     pub attempts: i32,
     pub last_status: Option<i32>,
@@ -76,6 +81,7 @@ impl From<DeliveryRow> for DeliveryBody {
 struct DeliverySummary {
     pending: usize,
     delivered: usize,
+    failed: usize,
     last_error: Option<String>,
 }
 
@@ -84,6 +90,7 @@ fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody
         id: hook.id,
         pending: summary.pending,
         delivered: summary.delivered,
+        failed: summary.failed,
         last_error: summary.last_error,
         municipality: hook.municipality,
         owner: hook.owner,
@@ -94,17 +101,39 @@ fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody
     }
 }
 
-/// Registers a webhook with a new signing secret; the answer holds the secret, once.
+/// The outcome of a registration.
+#[derive(Debug)]
+pub enum Registration {
+    /// Registered; the body holds the secret.
+    Registered(Box<WebhookBody>),
+    /// The owner already has [`MAX_ACTIVE_PER_OWNER`] active webhooks on the municipality.
+    TooMany,
+}
+
+/// Registers a webhook with a new signing secret; the answer holds the secret, once. An owner
+/// has at most [`MAX_ACTIVE_PER_OWNER`] active webhooks on a municipality; the count and the
+/// insert run under the municipality's write lock, so concurrent registrations cannot pass it.
 pub fn register(
     conn: &mut DbConnection,
     municipality: &str,
     owner: &str,
     url: &str,
     now: NaiveDateTime,
-) -> QueryResult<WebhookBody> {
-    let secret = hex::encode(rand::random::<[u8; 32]>());
-    let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
-    Ok(body(hook, DeliverySummary::default(), true))
+) -> QueryResult<Registration> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(municipality)], now)?;
+        let active = store::active_count(conn, municipality, owner)?;
+        if usize::try_from(active).unwrap_or(usize::MAX) >= MAX_ACTIVE_PER_OWNER {
+            return Ok(Registration::TooMany);
+        }
+        let secret = hex::encode(rand::random::<[u8; 32]>());
+        let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
+        Ok(Registration::Registered(Box::new(body(
+            hook,
+            DeliverySummary::default(),
+            true,
+        ))))
+    })
 }
 
 /// The municipality's webhooks that `reader` may see, with their delivery counts.
@@ -120,9 +149,11 @@ pub fn visible(
         match count.state {
             DeliveryState::Pending => summary.pending += n,
             DeliveryState::Delivered => summary.delivered += n,
+            DeliveryState::Failed => summary.failed += n,
+            DeliveryState::Cancelled => {}
         }
     }
-    for (webhook_id, error) in store::pending_errors(conn, municipality)? {
+    for (webhook_id, error) in store::last_errors(conn, municipality)? {
         let summary = summaries.entry(webhook_id).or_default();
         summary.last_error.get_or_insert(error);
     }
@@ -155,7 +186,54 @@ pub fn deliveries(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<Vec<D
         .collect())
 }
 
-/// Stops a webhook: no new deliveries are queued for it; its history stays.
-pub fn stop(conn: &mut DbConnection, webhook_id: i64) -> QueryResult<()> {
-    store::deactivate(conn, webhook_id)
+/// The outcome of a request to retry a delivery.
+#[derive(Debug)]
+pub enum Retry {
+    /// Back in line; the delivery as it is now.
+    Queued(Box<DeliveryBody>),
+    /// The webhook has no such delivery.
+    NotFound,
+    /// Only a failed delivery can be retried; this one is in the state given.
+    NotFailed(DeliveryState),
+    /// The webhook is stopped: nothing of it is sent any more.
+    Stopped,
+}
+
+/// Retries a failed delivery of `hook`: it is sent again, before the webhook's later ones, with
+/// every attempt to make again. Under the municipality's write lock, like [`stop`], so a
+/// delivery is never put back in line for a webhook that is being stopped.
+pub fn retry(
+    conn: &mut DbConnection,
+    hook: &WebhookRow,
+    delivery: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Retry> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(&hook.municipality)], now)?;
+        if !store::find_webhook(conn, hook.id)?.is_some_and(|h| h.active) {
+            return Ok(Retry::Stopped);
+        }
+        let Some(found) = store::find_delivery(conn, hook.id, delivery)? else {
+            return Ok(Retry::NotFound);
+        };
+        if !store::retry(conn, found.id, now)? {
+            return Ok(Retry::NotFailed(found.state));
+        }
+        Ok(match store::find_delivery(conn, hook.id, delivery)? {
+            Some(row) => Retry::Queued(Box::new(DeliveryBody::from(row))),
+            None => Retry::NotFound,
+        })
+    })
+}
+
+/// Stops a webhook: no new deliveries are queued for it and those still pending are
+/// cancelled; its history stays. Under the municipality's write lock, which the transactions
+/// that queue deliveries hold too, so none is queued for it after it is stopped.
+pub fn stop(conn: &mut DbConnection, hook: &WebhookRow, now: NaiveDateTime) -> QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        locks::take(conn, &[locks::municipality(&hook.municipality)], now)?;
+        store::deactivate(conn, hook.id)?;
+        store::cancel_pending(conn, hook.id)?;
+        Ok(())
+    })
 }

@@ -151,6 +151,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: Pool,
     pub client: reqwest::Client,
+    /// The settings it runs with; a restart or a second instance runs with the same.
+    pub settings: Settings,
     /// Kept so the database lives as long as the app and is removed after it.
     _database: TestDatabase,
 }
@@ -168,7 +170,12 @@ impl TestApp {
 
     /// Stops this instance (server and delivery worker) and starts a new one on the same
     /// database, as a restart of the service would.
-    pub async fn restart(mut self) -> Self {
+    pub async fn restart(self) -> Self {
+        self.restart_with(|_| {}).await
+    }
+
+    /// A restart with settings changed.
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Settings)) -> Self {
         self.server.stop(true).await;
         self.worker.abort();
         let database = std::mem::replace(
@@ -178,29 +185,25 @@ impl TestApp {
                 cleanup: Cleanup::None,
             },
         );
-        Self::spawn_on(self.backend, database, |_| {}).await
+        let mut settings = self.settings.clone();
+        adjust(&mut settings);
+        Self::spawn_on(self.backend, database, settings).await
     }
 
-    /// A second service instance on the same database (no cleanup of its own).
+    /// A second service instance on the same database (no cleanup of its own), with the same
+    /// settings.
     pub async fn second_instance(&self) -> Self {
         let database = TestDatabase {
             url: self._database.url.clone(),
             cleanup: Cleanup::None,
         };
-        Self::spawn_on(self.backend, database, |_| {}).await
+        Self::spawn_on(self.backend, database, self.settings.clone()).await
     }
 
-    /// Spawns with adjusted settings (for limits).
+    /// Spawns with adjusted settings (for limits). The tests' receivers listen on loopback, so
+    /// the settings allow webhooks to private addresses unless `adjust` says otherwise.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let database = TestDatabase::create(backend)?;
-        Some(Self::spawn_on(backend, database, adjust).await)
-    }
-
-    async fn spawn_on(
-        backend: Backend,
-        database: TestDatabase,
-        adjust: impl FnOnce(&mut Settings),
-    ) -> Self {
         let mut settings = Settings::built_in(&database.url).expect("settings");
         settings.workers = Some(2);
         settings.pool_size = 4;
@@ -208,7 +211,14 @@ impl TestApp {
         settings.webhook_poll_ms = 50;
         settings.webhook_retry_base_ms = 100;
         settings.webhook_retry_max_seconds = 1;
+        settings.webhook_allow_private_addresses = true;
+        // A receiver that is down for a while in a test must not run out of attempts.
+        settings.webhook_max_attempts = 1000;
         adjust(&mut settings);
+        Some(Self::spawn_on(backend, database, settings).await)
+    }
+
+    async fn spawn_on(backend: Backend, database: TestDatabase, settings: Settings) -> Self {
         let url = database.url.clone();
         let pool_size = settings.pool_size;
         let pool = tokio::task::spawn_blocking(move || db::connect_pool(&url, pool_size))
@@ -233,6 +243,7 @@ impl TestApp {
             address,
             pool,
             client: reqwest::Client::new(),
+            settings,
             _database: database,
         }
     }
@@ -435,6 +446,17 @@ impl TestApp {
     pub async fn deliveries(&self, token: &str, webhook: i64) -> Value {
         let path = Self::wassenaar(&format!("/webhooks/{webhook}/deliveries"));
         self.get_json(token, &path).await
+    }
+
+    /// Asks for a failed delivery to be retried.
+    pub async fn retry_delivery(&self, token: &str, webhook: i64, delivery: i64) -> Response {
+        let path = Self::wassenaar(&format!("/webhooks/{webhook}/deliveries/{delivery}/retry"));
+        self.client
+            .post(self.url(&path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn delete_webhook(&self, token: &str, webhook: i64) -> Response {
