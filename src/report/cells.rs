@@ -126,11 +126,6 @@ impl Protection {
     }
 }
 
-/// A count as a table cell shows it, with `Some` the exact value.
-pub fn shown_count(value: u64, shown: Shown) -> Option<u64> {
-    (shown == Shown::Exact).then_some(value)
-}
-
 /// How `viewer` may see `report`: `None` for the municipality itself, which sees every figure.
 pub fn disclosure(
     conn: &mut DbConnection,
@@ -873,11 +868,5 @@ mod tests {
             denominator: Shown::Hidden
         }
         .share());
-    }
-
-    #[test]
-    fn a_count_is_a_table_value_only_when_exact() {
-        assert_eq!(shown_count(3, Shown::Exact), Some(3));
-        assert_eq!(shown_count(3, Shown::Small), None);
     }
 }
