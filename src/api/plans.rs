@@ -12,11 +12,13 @@ use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
 use crate::domain::allocation_plan::{categories, check_plan};
 use crate::domain::period::Period;
+use crate::domain::small_numbers::Viewer;
 use crate::domain::status_holders::{check_placement, check_target_persons};
 use crate::service::plans::{
-    self, allocation_plan, months_of_year_completed, status_holder_overview, AllocationPlanBody,
-    PlacementBody, StatusHoldersBody, TargetBody,
+    self, months_of_year_completed, AllocationPlanBody, PlacementBody, StatusHoldersBody,
+    TargetBody,
 };
+use crate::service::small_numbers::{plan_for, status_holders_for};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// How far back and ahead the status-holder overview may be asked for, in years.
@@ -133,6 +135,10 @@ pub struct StatusHoldersQuery {
 
 /// The status-holder task per half year: target, carry-over, corrected target, persons housed
 /// (from lettings and by hand), balance, and the pace of the current half year.
+///
+/// For every reader but the municipality itself, persons housed from lettings of 1 to 4 are
+/// `"<5"` (a corporation's others' part of 1 to 4 makes it `"x"`), and the persons housed,
+/// carry-over, corrected target, balance and pace figures that would give one away are null.
 #[utoipa::path(
     tag = "status holders",
     security(("bearer" = [])),
@@ -167,9 +173,10 @@ pub async fn get_status_holders(
             ));
         }
     }
+    let viewer = Viewer::of(caller.org(), &code);
     let body = caller
         .db(&state, move |conn| {
-            status_holder_overview(conn, &code, today, through)
+            status_holders_for(conn, &code, today, through, &viewer)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -244,6 +251,10 @@ pub struct PlanQuery {
 }
 
 /// A year's allocation plan compared with realisation, pro rata for the part of the year passed.
+///
+/// For every reader but the municipality itself the realisation per category is protected as
+/// a table adding up to the counted lettings (`"<5"`, `"x"`), and `difference` is null wherever
+/// the realisation is not shown exactly.
 #[utoipa::path(
     tag = "allocation plan",
     security(("bearer" = [])),
@@ -266,9 +277,10 @@ pub async fn get_plan(
     let reference = state.reference.clone();
     let months = months_of_year_completed(year, Utc::now().date_naive());
     let version = query.version;
+    let viewer = Viewer::of(caller.org(), &code);
     let body = caller
         .db(&state, move |conn| {
-            allocation_plan(conn, &reference, &code, year, version, months)
+            plan_for(conn, &reference, &code, year, version, months, &viewer)
         })
         .await?
         .ok_or_else(|| {

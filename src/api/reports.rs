@@ -10,7 +10,7 @@ use super::error::{ApiError, ErrorBody};
 use super::guards::{MunicipalityItself, MunicipalityReader};
 use super::AppState;
 use crate::domain::period::Period;
-use crate::report::cells;
+use crate::domain::small_numbers::Viewer;
 use crate::report::labels::Lang;
 use crate::report::publication::{self, PublicationBody};
 use crate::report::render::{render_reading, Format};
@@ -53,8 +53,11 @@ fn check_half(half: &str) -> Result<Period, ApiError> {
 /// lettings by rent class, route, urgency and household size, the status-holder task, the
 /// allocation plan, the alerts of the half year, completeness, and the norms used. Once
 /// published, the frozen version is served; `current=true` shows the live figures with what
-/// changed. Counts of fewer than 5 households are shown as `<5` for every reader but the
-/// municipality itself.
+/// changed.
+///
+/// For every reader but the municipality itself, counts of 1 to 4 households are `<5`, counts
+/// that would give one away `x`, and shares and other figures derived from them are withheld;
+/// the quota figures are shown as the quota answers of the year show them.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -77,16 +80,16 @@ pub async fn get_report(
     let format = format_of(query.format.as_deref())?;
     let lang = Lang::parse(query.lang.as_deref())
         .ok_or_else(|| ApiError::bad_request("invalid_lang", "lang must be nl or en"))?;
-    let suppress = cells::applies_to(caller.org().kind, &caller.org().id, &code);
+    let viewer = Viewer::of(caller.org(), &code);
     let current = query.current;
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
-    let reading = caller
+    let (reading, protection) = caller
         .db(&state, move |conn| {
-            publication::read(conn, &reference, &code, half, now, current)
+            publication::read_for(conn, &reference, &code, half, now, current, &viewer)
         })
         .await?;
-    let rendered = render_reading(&reading, format, lang, suppress)
+    let rendered = render_reading(&reading, format, lang, &protection)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut response = HttpResponse::Ok();
     response.content_type(rendered.content_type);

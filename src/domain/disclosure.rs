@@ -75,11 +75,61 @@ pub fn is_small(count: u64) -> bool {
     (1..THRESHOLD).contains(&count)
 }
 
-/// What the reader can tell about a cell's value: `lo..=hi`.
-#[derive(Debug, Clone, Copy)]
-struct Range {
-    lo: u64,
-    hi: u64,
+/// What the reader can tell about a value: a set of whole numbers, as sorted, disjoint,
+/// closed intervals. An interval is not enough: an `x` cell holds 0 or at least 5, and that
+/// gap can pin a `<5` cell where an interval would not (6 = `<5` + `x` gives 1 and 5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Values(Vec<(i128, i128)>);
+
+impl Values {
+    fn between(lo: i128, hi: i128) -> Self {
+        Values(if lo <= hi { vec![(lo, hi)] } else { Vec::new() })
+    }
+
+    fn normalised(mut intervals: Vec<(i128, i128)>) -> Self {
+        intervals.retain(|(lo, hi)| lo <= hi);
+        intervals.sort_unstable();
+        let mut merged: Vec<(i128, i128)> = Vec::with_capacity(intervals.len());
+        for (lo, hi) in intervals {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1 + 1 => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        Values(merged)
+    }
+
+    /// Every sum of a value of `self` and one of `other`.
+    fn plus(&self, other: &Values) -> Values {
+        Values::normalised(
+            self.0
+                .iter()
+                .flat_map(|&(a, b)| other.0.iter().map(move |&(c, d)| (a + c, b + d)))
+                .collect(),
+        )
+    }
+
+    fn negated(&self) -> Values {
+        Values::normalised(self.0.iter().map(|&(lo, hi)| (-hi, -lo)).collect())
+    }
+
+    fn intersection(&self, other: &Values) -> Values {
+        Values::normalised(
+            self.0
+                .iter()
+                .flat_map(|&(a, b)| other.0.iter().map(move |&(c, d)| (a.max(c), b.min(d))))
+                .collect(),
+        )
+    }
+
+    /// At most one value: the reader knows the cell exactly (or the data are inconsistent).
+    fn at_most_one(&self) -> bool {
+        match self.0.as_slice() {
+            [] => true,
+            [(lo, hi)] => lo == hi,
+            _ => false,
+        }
+    }
 }
 
 const UNBOUNDED: u64 = u64::MAX / 4;
@@ -113,24 +163,16 @@ pub fn protect(cells: &[Cell], relations: &[Relation]) -> Vec<Shown> {
 }
 
 /// What the reader knows of a cell without using any relation.
-fn prior(cell: &Cell, shown: Shown) -> Range {
+fn prior(cell: &Cell, shown: Shown) -> Values {
+    let unbounded = i128::from(UNBOUNDED);
     if cell.implicit {
-        return Range {
-            lo: 0,
-            hi: UNBOUNDED,
-        };
+        return Values::between(0, unbounded);
     }
     match shown {
-        Shown::Exact => Range {
-            lo: cell.value,
-            hi: cell.value,
-        },
-        Shown::Small => Range { lo: 1, hi: 4 },
+        Shown::Exact => Values::between(i128::from(cell.value), i128::from(cell.value)),
+        Shown::Small => Values::between(1, i128::from(THRESHOLD) - 1),
         // Zero or at least the threshold: a hidden cell of 1 to 4 would read `<5`.
-        Shown::Hidden => Range {
-            lo: 0,
-            hi: UNBOUNDED,
-        },
+        Shown::Hidden => Values(vec![(0, 0), (i128::from(THRESHOLD), unbounded)]),
     }
 }
 
@@ -171,32 +213,24 @@ fn leak(cells: &[Cell], shown: &[Shown], relation: &Relation) -> Option<usize> {
         if !needs_protection(&cells[i], shown[i]) {
             return false;
         }
-        let own = prior(&cells[i], shown[i]);
-        // Range of the sum of the other open cells' signed values.
-        let (mut others_lo, mut others_hi): (i128, i128) = (0, 0);
-        for &(j, j_part) in &open {
-            if j == i {
-                continue;
-            }
-            let r = prior(&cells[j], shown[j]);
-            let (lo, hi) = (i128::from(r.lo), i128::from(r.hi));
-            if j_part {
-                others_lo += lo;
-                others_hi += hi;
-            } else {
-                others_lo -= hi;
-                others_hi -= lo;
-            }
-        }
-        // sign·v = target − others  ⇒  v within these bounds.
-        let (v_lo, v_hi) = if is_part {
-            (target - others_hi, target - others_lo)
+        // The signed sum of the other open cells.
+        let others = open.iter().filter(|&&(j, _)| j != i).fold(
+            Values::between(0, 0),
+            |sum, &(j, j_part)| {
+                let r = prior(&cells[j], shown[j]);
+                sum.plus(&if j_part { r } else { r.negated() })
+            },
+        );
+        // sign·v = target − others  ⇒  v within these values.
+        let target = Values::between(target, target);
+        let values = if is_part {
+            target.plus(&others.negated())
         } else {
-            (others_lo - target, others_hi - target)
+            others.plus(&target.negated())
         };
-        let lo = v_lo.max(i128::from(own.lo));
-        let hi = v_hi.min(i128::from(own.hi));
-        lo >= hi
+        values
+            .intersection(&prior(&cells[i], shown[i]))
+            .at_most_one()
     });
     if !pinned {
         return None;
@@ -269,6 +303,36 @@ mod tests {
         };
         let shown = protect(&table, std::slice::from_ref(&relation));
         assert_eq!(shown[3], Shown::Exact);
+    }
+
+    #[test]
+    fn an_x_is_zero_or_at_least_five_so_it_may_not_be_the_only_other_hidden_cell() {
+        // 6 = 1 + 5. Hiding the 5 alone protects nothing: `x` is 0 or at least 5, so
+        // 6 = `<5` + `x` leaves only 1 + 5. The total goes as well.
+        let table = cells(&[6, 1, 5]);
+        let relation = Relation {
+            margin: 0,
+            parts: vec![1, 2],
+        };
+        let shown = protect(&table, std::slice::from_ref(&relation));
+        assert_eq!(shown, vec![Shown::Hidden, Shown::Small, Shown::Hidden]);
+        assert!(leak(&table, &shown, &relation).is_none());
+    }
+
+    #[test]
+    fn a_hidden_zero_beside_an_x_does_not_close_the_gap() {
+        // 6 = 1 + 5 + 0 shown as 6 = `<5` + `x` + `x`: the two x add up to 2 to 5, and a sum
+        // of cells that are each 0 or at least 5 is 0 or at least 5: so 5, and the `<5` is 1.
+        let table = cells(&[6, 1, 5, 0]);
+        let relation = Relation {
+            margin: 0,
+            parts: vec![1, 2, 3],
+        };
+        let shown = vec![Shown::Exact, Shown::Small, Shown::Hidden, Shown::Hidden];
+        assert_eq!(leak(&table, &shown, &relation), Some(0));
+        // With 7 = 2 + 5 + 0 the x add up to 3 to 6: 5 or 6, so the `<5` is 1 or 2.
+        let table = cells(&[7, 2, 5, 0]);
+        assert_eq!(leak(&table, &shown, &relation), None);
     }
 
     #[test]

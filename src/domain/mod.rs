@@ -13,7 +13,8 @@
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
 //! - bedragen in centen → [`money`]
 //! - kleine aantallen (<5), primaire en secundaire onderdrukking → [`disclosure`]; toegepast
-//!   op de quotacijfers van een jaar → [`small_numbers`]
+//!   op de quotacijfers van een jaar → [`small_numbers`]; op de uitsplitsingen, het
+//!   verdeelplan en de taakstelling statushouders → [`linked_tables`]
 //! - webhooks: toegestane adressen, wie welke ziet, afleverstatus → [`webhook`]
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
@@ -23,6 +24,7 @@ pub mod alerts;
 pub mod allocation_plan;
 pub mod disclosure;
 pub mod letting;
+pub mod linked_tables;
 pub mod metric;
 pub mod money;
 pub mod norms;

@@ -113,6 +113,7 @@ fn period_index(period: Period) -> usize {
 pub struct ProtectedYear {
     /// `None` (the total) first, then the corporations by id.
     scopes: Vec<Option<String>>,
+    cells: Vec<Cell>,
     shown: Vec<Shown>,
 }
 
@@ -195,17 +196,74 @@ impl ProtectedYear {
             }
         }
         let shown = protect(&cells, &relations);
-        Self { scopes, shown }
+        Self {
+            scopes,
+            cells,
+            shown,
+        }
     }
 
     /// How a figure of a scope (`None`: the total) and period is shown; a corporation not in
     /// the table had no lettings: its figures are an exact zero.
     pub fn shown(&self, corporation: Option<&str>, period: Period, figure: Figure) -> Shown {
+        self.cell(corporation, period, figure).1
+    }
+
+    /// A figure's cell (its value, and whether the reader knows it anyway) and how it is shown.
+    /// A corporation not in the table had no lettings: an exact zero.
+    pub fn cell(&self, corporation: Option<&str>, period: Period, figure: Figure) -> (Cell, Shown) {
+        let zero = Cell::shown(0);
         let Some(scope) = self.scopes.iter().position(|s| s.as_deref() == corporation) else {
-            return Shown::Exact;
+            return (zero, Shown::Exact);
         };
         let index = (scope * PERIODS + period_index(period)) * FIGURES.len() + figure_index(figure);
-        self.shown.get(index).copied().unwrap_or(Shown::Hidden)
+        match (self.cells.get(index), self.shown.get(index)) {
+            (Some(cell), Some(shown)) => (*cell, *shown),
+            _ => (Cell::implicit(0), Shown::Hidden),
+        }
+    }
+
+    /// The cell that a figure of `value` shown in another answer (a report section) is to the
+    /// reader, for protecting that answer's own cells around it with the quota table fixed:
+    ///
+    /// - where the value is the table's, the reader knows what the quota answers show: a cell
+    ///   shown exactly is known; a `<5` cell is small; a cell hidden as `x` is entered as
+    ///   shown (the check then assumes the reader knows more than it does, never less, and
+    ///   may hide it, which it already is);
+    /// - where the value differs (a report published before the figures were corrected), it is
+    ///   a cell of its own, protected like any other.
+    ///
+    /// Complements are never shown; a figure of the reader's own is known either way.
+    pub fn cell_for(
+        &self,
+        corporation: Option<&str>,
+        period: Period,
+        figure: Figure,
+        value: u64,
+    ) -> Cell {
+        let (cell, shown) = self.cell(corporation, period, figure);
+        let mut out = match figure {
+            Figure::Complement(_) => Cell::implicit(value),
+            _ => Cell::shown(value),
+        };
+        out.known = cell.known || (cell.value == value && shown == Shown::Exact && !cell.implicit);
+        if out.known {
+            out.implicit = false;
+        }
+        out
+    }
+
+    /// How the quota answers show a figure of `value`: `None` where the table holds another
+    /// value for it (the figure is then protected as a cell of its own).
+    pub fn shown_for(
+        &self,
+        corporation: Option<&str>,
+        period: Period,
+        figure: Figure,
+        value: u64,
+    ) -> Option<Shown> {
+        let (cell, shown) = self.cell(corporation, period, figure);
+        (cell.value == value).then_some(shown)
     }
 }
 

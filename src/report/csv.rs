@@ -20,6 +20,8 @@ pub fn cell_text(cell: &Cell, lang: Lang) -> String {
         Cell::Text(t) => t.clone(),
         Cell::Count(Some(n)) => n.to_string(),
         Cell::Count(None) => "<5".into(),
+        Cell::Hidden => "x".into(),
+        Cell::Withheld => String::new(),
         Cell::Int(n) => n.to_string(),
         Cell::Share(Some(s)) | Cell::Number(s) => decimal(*s, lang),
         Cell::Share(None) => String::new(),

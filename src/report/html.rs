@@ -6,7 +6,7 @@ use std::fmt::Write;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::cells::shown_share;
+use super::cells::Disclosure;
 use super::labels::{label, Lang};
 use super::model::Report;
 use super::tables::{Cell, Table};
@@ -65,6 +65,8 @@ fn cell_html(cell: &Cell, lang: Lang) -> String {
         Cell::Text(t) => format!("<td>{}</td>", esc(t)),
         Cell::Count(Some(n)) => format!("<td class=\"n\">{n}</td>"),
         Cell::Count(None) => "<td class=\"n\">&lt;5</td>".into(),
+        Cell::Hidden => "<td class=\"n\">x</td>".into(),
+        Cell::Withheld => "<td class=\"n\">–</td>".into(),
         Cell::Int(n) => format!("<td class=\"n\">{n}</td>"),
         Cell::Share(Some(s)) => format!("<td class=\"n\">{}</td>", percent(*s, lang)),
         Cell::Share(None) => "<td class=\"n\">–</td>".into(),
@@ -113,16 +115,22 @@ fn state_class(text: &str, lang: Lang) -> &'static str {
         .unwrap_or("ok")
 }
 
-/// A line chart of one metric's total share per month, against its limit.
-fn chart(report: &Report, metric: &str, suppress: bool, lang: Lang) -> String {
+/// A line chart of one metric's total share per month, against its limit; a month whose share
+/// is withheld has no point.
+fn chart(report: &Report, metric: &str, disclosure: Option<&Disclosure>, lang: Lang) -> String {
     let points: Vec<(String, Option<f64>, Option<f64>)> = report
         .trend
         .iter()
-        .filter(|p| p.corporation.is_none() && p.metric.metric == metric)
-        .map(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.corporation.is_none() && p.metric.metric == metric)
+        .map(|(i, p)| {
+            let share_shown = disclosure.is_none_or(|d| d.trend.get(i).is_some_and(|s| s.share()));
             (
                 p.month.clone(),
-                shown_share(&p.metric, suppress).and_then(|s| s.to_f64()),
+                p.metric
+                    .share
+                    .filter(|_| share_shown)
+                    .and_then(|s| s.to_f64()),
                 p.metric.limit.and_then(|l| l.to_f64()),
             )
         })
@@ -204,7 +212,7 @@ fn chart(report: &Report, metric: &str, suppress: bool, lang: Lang) -> String {
 pub fn render(
     report: &Report,
     tables: &[Table],
-    suppress: bool,
+    disclosure: Option<&Disclosure>,
     lang: Lang,
     published: Option<&str>,
 ) -> String {
@@ -270,7 +278,7 @@ pub fn render(
                 "income_exemption_share",
                 "passend_share",
             ] {
-                out.push_str(&chart(report, metric, suppress, lang));
+                out.push_str(&chart(report, metric, disclosure, lang));
             }
             out.push_str("</div>");
         }

@@ -147,8 +147,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "small_cells",
-        "Aantallen onder 5 huishoudens staan als <5.",
-        "Counts below 5 households are shown as <5.",
+        "Aantallen van 1 tot 4 huishoudens staan als <5; x is weggelaten om zo'n aantal te beschermen (0 of minstens 5); een leeg vak is weggelaten omdat het zo'n aantal zou verraden.",
+        "Counts of 1 to 4 households are shown as <5; x is withheld to protect such a count (0 or at least 5); an empty cell is withheld because it would give one away.",
     ),
     ("published", "Vastgesteld", "Published"),
     // metrics

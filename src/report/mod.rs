@@ -3,7 +3,7 @@
 //!
 //! - [`model`]: the report's own types, as they are published and read back;
 //! - [`build`]: gathering the figures from the database into that model;
-//! - [`cells`]: the small-cell rule applied for readers other than the municipality itself;
+//! - [`cells`]: the small-numbers rule for readers other than the municipality itself;
 //! - [`restate`]: what changed between a publication and the live figures;
 //! - [`publication`]: reading and publishing (freezing) a report;
 //! - [`render`]: a report (or a publication) as the bytes of one format; [`tables`] is the
@@ -11,9 +11,11 @@
 //!   [`labels`].
 //!
 //! The model holds the full figures. Readers other than the municipality itself get the
-//! small-cell rule applied when it is rendered: a count of 1 to 4 households is shown as `<5`,
-//! and a share whose count or denominator is such a cell is withheld, so no household can be
-//! singled out.
+//! small-numbers rule applied when it is rendered ([`cells`]): a count of 1 to 4 households is
+//! shown as `<5`, a count that would give one away as `x`, and a share or other figure derived
+//! from a hidden count is withheld; the quota figures are shown as the quota answers of that
+//! year show them, so no household can be singled out, neither from the report nor by
+//! combining it with those answers.
 
 pub mod build;
 pub mod cells;
@@ -30,7 +32,7 @@ pub mod xlsx;
 use crate::domain::period::Period;
 
 pub use build::build;
-pub use cells::{is_small, shown, shown_share, suppress_small_cells, SMALL_CELL_LIMIT};
+pub use cells::{disclosure, protect_json, Disclosure};
 pub use model::{
     AlertChangeRow, Breakdowns, CompletenessRow, CountRow, Footer, NormsUsed, Report,
     ReportAgreement, ReportMetric, ReportPace, ReportPlan, ReportPlanLine, ReportPlanVersion,

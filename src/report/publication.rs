@@ -8,11 +8,13 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::build::build;
+use super::cells::{disclosure, Protection};
 use super::model::Report;
 use crate::config::ReferenceData;
 use crate::db::report::{self as store, PublishedReport};
 use crate::db::DbConnection;
 use crate::domain::period::Period;
+use crate::domain::small_numbers::Viewer;
 
 /// Publication details, for the JSON of a live view and the publish answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -97,6 +99,58 @@ pub fn read(
             None => Reading::Live(build(conn, reference, municipality, half, now)?),
         },
     )
+}
+
+/// Reads the report (see [`read`]) and how `viewer` may see it (see [`protection`]).
+pub fn read_for(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    half: Period,
+    now: NaiveDateTime,
+    current: bool,
+    viewer: &Viewer,
+) -> QueryResult<(Reading, Protection)> {
+    let reading = read(conn, reference, municipality, half, now, current)?;
+    let protection = protection(conn, reference, &reading, viewer, now)?;
+    Ok((reading, protection))
+}
+
+/// How `viewer` may see what was read: every figure for the municipality itself; for everyone
+/// else the report protected as its figures stand against the live quota figures of the year
+/// (see [`super::cells`]), and for a live view of a publication the publication as well.
+pub fn protection(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    reading: &Reading,
+    viewer: &Viewer,
+    now: NaiveDateTime,
+) -> QueryResult<Protection> {
+    if viewer.is_exact() {
+        return Ok(Protection::Exact);
+    }
+    let today = now.date();
+    let frozen = |p: &Publication| -> QueryResult<Report> {
+        serde_json::from_str(&p.frozen_json)
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+    };
+    let protect = |conn: &mut DbConnection, report: &Report| {
+        disclosure(conn, reference, report, viewer, today)
+    };
+    let (report, published) = match reading {
+        Reading::Live(live) => (protect(conn, live)?, None),
+        Reading::Frozen(publication) => (protect(conn, &frozen(publication)?)?, None),
+        Reading::Current { publication, live } => {
+            (protect(conn, live)?, protect(conn, &frozen(publication)?)?)
+        }
+    };
+    Ok(match report {
+        None => Protection::Exact,
+        Some(report) => Protection::Protected {
+            report: Box::new(report),
+            published: published.map(Box::new),
+        },
+    })
 }
 
 /// Builds the report as of `now` and stores it as the publication of the half year, in one

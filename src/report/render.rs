@@ -1,10 +1,11 @@
 //! A report as the bytes of one format, with its content type and file name: the frozen JSON of
-//! a publication as stored, or the model rendered as JSON, CSV, XLSX or HTML, with the small-cell
-//! rule applied when asked and the restatements of a live view of a publication.
+//! a publication as stored, or the model rendered as JSON, CSV, XLSX or HTML, with the
+//! small-numbers rule applied for readers other than the municipality and the restatements of a
+//! live view of a publication.
 
 use serde_json::Value;
 
-use super::cells::suppress_small_cells;
+use super::cells::{protect_json, Disclosure, Protection};
 use super::labels::{label, Lang};
 use super::model::Report;
 use super::publication::{PublicationBody, Reading};
@@ -58,15 +59,16 @@ pub enum RenderError {
 
 /// Renders what was read: a publication as frozen (its stored JSON byte for byte where the
 /// reader sees every figure), or the live report, with the restatements since publication when
-/// there is one. `suppress` applies the small-cell rule.
+/// there is one, as `protection` shows it.
 pub fn render_reading(
     reading: &Reading,
     format: Format,
     lang: Lang,
-    suppress: bool,
+    protection: &Protection,
 ) -> Result<Rendered, RenderError> {
+    let disclosure = protection.report();
     match reading {
-        Reading::Live(live) => render(live, format, lang, suppress, None, None),
+        Reading::Live(live) => render(live, format, lang, disclosure, None, None),
         Reading::Frozen(publication) => {
             let frozen: Report =
                 serde_json::from_str(&publication.frozen_json).map_err(RenderError::Read)?;
@@ -74,7 +76,7 @@ pub fn render_reading(
                 &frozen,
                 format,
                 lang,
-                suppress,
+                disclosure,
                 Some(&publication.frozen_json),
                 None,
             )?;
@@ -84,12 +86,24 @@ pub fn render_reading(
         Reading::Current { publication, live } => {
             let frozen: Report =
                 serde_json::from_str(&publication.frozen_json).map_err(RenderError::Read)?;
-            let list = restatements(&frozen, live, suppress);
+            let shown = match protection {
+                Protection::Exact => None,
+                Protection::Protected {
+                    report,
+                    published: Some(published),
+                } => Some((published.as_ref(), report.as_ref())),
+                // Without a disclosure of the publication, its figures count as new ones.
+                Protection::Protected {
+                    report,
+                    published: None,
+                } => Some((report.as_ref(), report.as_ref())),
+            };
+            let list = restatements(&frozen, live, shown);
             render(
                 live,
                 format,
                 lang,
-                suppress,
+                disclosure,
                 None,
                 Some((&publication.details, &list)),
             )
@@ -97,13 +111,14 @@ pub fn render_reading(
     }
 }
 
-/// Renders a report. `frozen_json` is its stored JSON, served as it is when nothing is hidden;
-/// `extra` the publication and restatements of a live view of a published report.
+/// Renders a report as `disclosure` shows it (`None`: every figure). `frozen_json` is its
+/// stored JSON, served as it is when every figure is shown; `extra` the publication and
+/// restatements of a live view of a published report.
 pub fn render(
     report: &Report,
     format: Format,
     lang: Lang,
-    suppress: bool,
+    disclosure: Option<&Disclosure>,
     frozen_json: Option<&str>,
     extra: Option<(&PublicationBody, &[Restatement])>,
 ) -> Result<Rendered, RenderError> {
@@ -115,13 +130,13 @@ pub fn render(
         sha256: None,
     };
     if format == Format::Json {
-        let body = match (frozen_json, suppress, extra) {
-            (Some(frozen), false, None) => frozen.to_string(),
-            _ => json_text(report, suppress, extra)?,
+        let body = match (frozen_json, disclosure, extra) {
+            (Some(frozen), None, None) => frozen.to_string(),
+            _ => json_text(report, disclosure, extra)?,
         };
         return Ok(rendered(body.into_bytes(), "application/json", None));
     }
-    let mut list = tables(report, suppress, lang);
+    let mut list = tables(report, disclosure, lang);
     if let Some((_, restated)) = extra {
         list.push(restatement_table(restated, lang));
     }
@@ -138,22 +153,22 @@ pub fn render(
         ),
         Format::Html | Format::Json => {
             let published = extra.map(|(p, _)| p.published_at.format("%Y-%m-%d").to_string());
-            let html = super::html::render(report, &list, suppress, lang, published.as_deref());
+            let html = super::html::render(report, &list, disclosure, lang, published.as_deref());
             rendered(html.into_bytes(), "text/html; charset=utf-8", None)
         }
     })
 }
 
-/// The report as JSON text, small cells hidden when asked, with the publication and its
+/// The report as JSON text as `disclosure` shows it, with the publication and its
 /// restatements for a live view of a published report.
 fn json_text(
     report: &Report,
-    suppress: bool,
+    disclosure: Option<&Disclosure>,
     extra: Option<(&PublicationBody, &[Restatement])>,
 ) -> Result<String, RenderError> {
     let mut value = serde_json::to_value(report).map_err(RenderError::Json)?;
-    if suppress {
-        suppress_small_cells(&mut value);
+    if let Some(disclosure) = disclosure {
+        protect_json(&mut value, report, disclosure);
     }
     if let (Some((publication, list)), Value::Object(map)) = (extra, &mut value) {
         map.insert(

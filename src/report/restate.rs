@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::cells::{shown, shown_share};
+use super::cells::{Disclosure, MetricShown, ScopeShown};
 use super::model::{Report, ReportMetric, ReportScope};
+use crate::domain::disclosure::Shown;
+use crate::service::small_numbers;
 
 /// One figure that changed since publication.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -25,17 +27,43 @@ pub struct Restatement {
     pub new: Value,
 }
 
-fn count_value(n: u64, suppress: bool) -> Value {
-    match shown(n, suppress) {
-        Some(n) => Value::from(n),
-        None => Value::from("<5"),
-    }
+fn count_value(n: u64, shown: Shown) -> Value {
+    small_numbers::count_value(n, shown)
 }
 
-fn share_value(metric: &ReportMetric, suppress: bool) -> Value {
-    shown_share(metric, suppress)
+fn share_value(metric: &ReportMetric, shown: MetricShown) -> Value {
+    metric
+        .share
+        .filter(|_| shown.share())
         .and_then(|s| serde_json::to_value(s).ok())
         .unwrap_or(Value::Null)
+}
+
+/// How a scope of a section is shown: exactly without a disclosure, and for a scope the
+/// report does not hold (all zero).
+fn scope_shown<'d>(
+    scopes: &[ReportScope],
+    shown: Option<&'d [ScopeShown]>,
+    corporation: &Option<String>,
+) -> Option<&'d ScopeShown> {
+    let shown = shown?;
+    let at = scopes.iter().position(|s| &s.corporation == corporation)?;
+    shown.get(at)
+}
+
+fn metric_shown(scope: Option<&ScopeShown>, metrics: &[ReportMetric], name: &str) -> MetricShown {
+    let Some(scope) = scope else {
+        return MetricShown::EXACT;
+    };
+    metrics
+        .iter()
+        .position(|m| m.metric == name)
+        .and_then(|i| scope.metrics.get(i))
+        .copied()
+        .unwrap_or(MetricShown {
+            count: Shown::Hidden,
+            denominator: Shown::Hidden,
+        })
 }
 
 /// A scope that one side lacks: all zero, no metrics.
@@ -63,19 +91,29 @@ fn blank_metric(name: &str) -> ReportMetric {
     }
 }
 
-/// Every figure of the quota sections that differs between the published and the live report.
-pub fn restatements(published: &Report, live: &Report, suppress: bool) -> Vec<Restatement> {
+/// Every figure of the quota sections that differs between the published and the live report,
+/// each shown as its own report shows it (`shown`: the published and the live report's
+/// disclosure; `None` for the municipality).
+pub fn restatements(
+    published: &Report,
+    live: &Report,
+    shown: Option<(&Disclosure, &Disclosure)>,
+) -> Vec<Restatement> {
     let mut out = Vec::new();
-    for (section, old_scopes, new_scopes) in [
+    for (section, old_scopes, new_scopes, old_shown, new_shown) in [
         (
             "half_year",
             &published.quota_half_year,
             &live.quota_half_year,
+            shown.map(|(old, _)| old.quota_half_year.as_slice()),
+            shown.map(|(_, new)| new.quota_half_year.as_slice()),
         ),
         (
             "year_to_date",
             &published.quota_year_to_date,
             &live.quota_year_to_date,
+            shown.map(|(old, _)| old.quota_year_to_date.as_slice()),
+            shown.map(|(_, new)| new.quota_year_to_date.as_slice()),
         ),
     ] {
         let mut corporations: Vec<Option<String>> = old_scopes
@@ -98,10 +136,22 @@ pub fn restatements(published: &Report, live: &Report, suppress: bool) -> Vec<Re
             };
             let old = find(old_scopes);
             let new = find(new_scopes);
-            for (field, a, b) in [
-                ("lettings", old.lettings, new.lettings),
-                ("excluded", old.excluded, new.excluded),
-                ("non_social", old.non_social, new.non_social),
+            let old_scope = scope_shown(old_scopes, old_shown, &corporation);
+            let new_scope = scope_shown(new_scopes, new_shown, &corporation);
+            let field_shown = |scope: Option<&ScopeShown>, f: fn(&ScopeShown) -> Shown| {
+                scope.map_or(Shown::Exact, f)
+            };
+            for (field, a, b, f) in [
+                (
+                    "lettings",
+                    old.lettings,
+                    new.lettings,
+                    (|s: &ScopeShown| s.lettings) as fn(&ScopeShown) -> Shown,
+                ),
+                ("excluded", old.excluded, new.excluded, |s| s.excluded),
+                ("non_social", old.non_social, new.non_social, |s| {
+                    s.non_social
+                }),
             ] {
                 if a != b {
                     out.push(Restatement {
@@ -109,8 +159,8 @@ pub fn restatements(published: &Report, live: &Report, suppress: bool) -> Vec<Re
                         corporation: corporation.clone(),
                         metric: None,
                         field: field.into(),
-                        old: count_value(a, suppress),
-                        new: count_value(b, suppress),
+                        old: count_value(a, field_shown(old_scope, f)),
+                        new: count_value(b, field_shown(new_scope, f)),
                     });
                 }
             }
@@ -134,6 +184,8 @@ pub fn restatements(published: &Report, live: &Report, suppress: bool) -> Vec<Re
                 };
                 let a = find(&old.metrics);
                 let b = find(&new.metrics);
+                let a_shown = metric_shown(old_scope, &old.metrics, &name);
+                let b_shown = metric_shown(new_scope, &new.metrics, &name);
                 let mut push = |field: &str, old: Value, new: Value| {
                     if old != new {
                         out.push(Restatement {
@@ -148,19 +200,15 @@ pub fn restatements(published: &Report, live: &Report, suppress: bool) -> Vec<Re
                 };
                 push(
                     "count",
-                    count_value(a.count, suppress),
-                    count_value(b.count, suppress),
+                    count_value(a.count, a_shown.count),
+                    count_value(b.count, b_shown.count),
                 );
                 push(
                     "denominator",
-                    count_value(a.denominator, suppress),
-                    count_value(b.denominator, suppress),
+                    small_numbers::denominator_value(a.denominator, a_shown.denominator),
+                    small_numbers::denominator_value(b.denominator, b_shown.denominator),
                 );
-                push(
-                    "share",
-                    share_value(&a, suppress),
-                    share_value(&b, suppress),
-                );
+                push("share", share_value(&a, a_shown), share_value(&b, b_shown));
                 push(
                     "state",
                     Value::from(a.state.clone()),

@@ -2,15 +2,21 @@
 
 use rust_decimal::Decimal;
 
-use super::cells::{is_small, shown, shown_share};
+use super::cells::{AlertShown, Disclosure, MetricShown, ScopeShown};
 use super::labels::{label, Lang};
 use super::model::{Report, ReportScope};
+use crate::domain::disclosure::Shown;
+use crate::service::small_numbers::HalfYearShown;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
     /// A number of households; `None` is a small cell shown as `<5`.
     Count(Option<u64>),
+    /// A count hidden to protect another cell: `x`.
+    Hidden,
+    /// A figure withheld because it would give a hidden count away: empty.
+    Withheld,
     Int(i64),
     /// A share between 0 and 1; `None` is not available or withheld.
     Share(Option<Decimal>),
@@ -33,6 +39,56 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
+const HIDDEN_METRIC: MetricShown = MetricShown {
+    count: Shown::Hidden,
+    denominator: Shown::Hidden,
+};
+
+/// A count as shown: the number, `<5` or `x`.
+fn count(value: u64, shown: Shown) -> Cell {
+    match shown {
+        Shown::Exact => Cell::Count(Some(value)),
+        Shown::Small => Cell::Count(None),
+        Shown::Hidden => Cell::Hidden,
+    }
+}
+
+/// A denominator as shown: the number, `<5`, or withheld where it would give a hidden count
+/// away (as the JSON's null).
+fn denominator(value: u64, shown: Shown) -> Cell {
+    match shown {
+        Shown::Hidden => Cell::Withheld,
+        other => count(value, other),
+    }
+}
+
+/// A whole number that is a count of persons or lettings, as shown.
+fn int(value: i64, shown: Shown) -> Cell {
+    match shown {
+        Shown::Exact => Cell::Int(value),
+        Shown::Small => Cell::Count(None),
+        Shown::Hidden => Cell::Hidden,
+    }
+}
+
+/// A figure derived from counts: shown, or withheld.
+fn derived(cell: Cell, shown: bool) -> Cell {
+    if shown {
+        cell
+    } else {
+        Cell::Withheld
+    }
+}
+
+/// How the `i`th entry of a list is shown: exactly without a disclosure (the municipality),
+/// hidden where the disclosure has no entry for it.
+fn at<T: Copy>(list: Option<&[T]>, i: usize, exact: T, missing: T) -> T {
+    match list {
+        None => exact,
+        Some(list) => list.get(i).copied().unwrap_or(missing),
+    }
+}
+
 fn scope_name(corporation: &Option<String>, lang: Lang) -> String {
     corporation
         .clone()
@@ -43,19 +99,27 @@ fn quota_table(
     name: &str,
     title: String,
     scopes: &[ReportScope],
-    suppress: bool,
+    shown: Option<&[ScopeShown]>,
     lang: Lang,
 ) -> Table {
     let l = |k| label(k, lang).to_string();
     let mut rows = Vec::new();
-    for scope in scopes {
-        for m in &scope.metrics {
+    for (i, scope) in scopes.iter().enumerate() {
+        for (j, m) in scope.metrics.iter().enumerate() {
+            let ms = match shown {
+                None => MetricShown::EXACT,
+                Some(list) => list
+                    .get(i)
+                    .and_then(|s| s.metrics.get(j))
+                    .copied()
+                    .unwrap_or(HIDDEN_METRIC),
+            };
             rows.push(vec![
                 text(scope_name(&scope.corporation, lang)),
                 text(label(&m.metric, lang)),
-                Cell::Count(shown(m.count, suppress)),
-                Cell::Count(shown(m.denominator, suppress)),
-                Cell::Share(shown_share(m, suppress)),
+                count(m.count, ms.count),
+                denominator(m.denominator, ms.denominator),
+                Cell::Share(m.share.filter(|_| ms.share())),
                 Cell::Share(m.limit),
                 text(label(&m.bound, lang)),
                 text(label(&m.state, lang)),
@@ -80,9 +144,10 @@ fn quota_table(
     }
 }
 
-/// Every table of the report, in order.
-pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
+/// Every table of the report, in order, as `disclosure` shows it (`None`: every figure).
+pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> Vec<Table> {
     let l = |k| label(k, lang).to_string();
+    let d = disclosure;
     let mut out = Vec::new();
     let period = format!("{} ({} – {})", report.half_year, report.from, report.to);
     out.push(quota_table(
@@ -94,7 +159,7 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             period
         ),
         &report.quota_half_year,
-        suppress,
+        d.map(|d| d.quota_half_year.as_slice()),
         lang,
     ));
     out.push(quota_table(
@@ -107,7 +172,7 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             report.to
         ),
         &report.quota_year_to_date,
-        suppress,
+        d.map(|d| d.quota_year_to_date.as_slice()),
         lang,
     ));
     out.push(Table {
@@ -117,12 +182,17 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
         rows: report
             .quota_half_year
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
+                let shown = |f: fn(&ScopeShown) -> Shown| match d {
+                    None => Shown::Exact,
+                    Some(d) => d.quota_half_year.get(i).map_or(Shown::Hidden, f),
+                };
                 vec![
                     text(scope_name(&s.corporation, lang)),
-                    Cell::Count(shown(s.lettings, suppress)),
-                    Cell::Count(shown(s.excluded, suppress)),
-                    Cell::Count(shown(s.non_social, suppress)),
+                    count(s.lettings, shown(|s| s.lettings)),
+                    count(s.excluded, shown(|s| s.excluded)),
+                    count(s.non_social, shown(|s| s.non_social)),
                 ]
             })
             .collect(),
@@ -144,14 +214,21 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
         rows: report
             .trend
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let ms = at(
+                    d.map(|d| d.trend.as_slice()),
+                    i,
+                    MetricShown::EXACT,
+                    HIDDEN_METRIC,
+                );
                 vec![
                     text(&p.month),
                     text(scope_name(&p.corporation, lang)),
                     text(label(&p.metric.metric, lang)),
-                    Cell::Count(shown(p.metric.count, suppress)),
-                    Cell::Count(shown(p.metric.denominator, suppress)),
-                    Cell::Share(shown_share(&p.metric, suppress)),
+                    count(p.metric.count, ms.count),
+                    denominator(p.metric.denominator, ms.denominator),
+                    Cell::Share(p.metric.share.filter(|_| ms.share())),
                     Cell::Share(p.metric.limit),
                     text(label(&p.metric.state, lang)),
                 ]
@@ -159,16 +236,38 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             .collect(),
         empty_note: None,
     });
-    for (name, key, rows) in [
-        ("Huurklasse", "rent_class", &report.breakdowns.rent_class),
-        ("Route", "route", &report.breakdowns.route),
-        ("Urgentie", "urgency", &report.breakdowns.urgency),
+    let b = d.map(|d| &d.breakdowns);
+    for (name, key, rows, shown) in [
+        (
+            "Huurklasse",
+            "rent_class",
+            &report.breakdowns.rent_class,
+            b.map(|b| b.rent_class.as_slice()),
+        ),
+        (
+            "Route",
+            "route",
+            &report.breakdowns.route,
+            b.map(|b| b.route.as_slice()),
+        ),
+        (
+            "Urgentie",
+            "urgency",
+            &report.breakdowns.urgency,
+            b.map(|b| b.urgency.as_slice()),
+        ),
         (
             "Huishoudgrootte",
             "household_size",
             &report.breakdowns.household_size,
+            b.map(|b| b.household_size.as_slice()),
         ),
-        ("Categorie", "category", &report.breakdowns.category),
+        (
+            "Categorie",
+            "category",
+            &report.breakdowns.category,
+            b.map(|b| b.category.as_slice()),
+        ),
     ] {
         out.push(Table {
             name: name.into(),
@@ -176,10 +275,11 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             headers: vec![l(key), l("lettings")],
             rows: rows
                 .iter()
-                .map(|r| {
+                .enumerate()
+                .map(|(i, r)| {
                     vec![
                         text(label(&r.key, lang)),
-                        Cell::Count(shown(r.lettings, suppress)),
+                        count(r.lettings, at(shown, i, Shown::Exact, Shown::Hidden)),
                     ]
                 })
                 .collect(),
@@ -203,15 +303,16 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             .status_holders
             .iter()
             .map(|h| {
+                let s = d.map_or(HalfYearShown::EXACT, |d| d.status_holders);
                 vec![
                     text(&h.half_year),
                     Cell::Int(h.target),
-                    Cell::Int(h.carry_over),
-                    Cell::Int(h.corrected_target),
-                    Cell::Int(h.housed_from_lettings),
+                    derived(Cell::Int(h.carry_over), s.carry_over),
+                    derived(Cell::Int(h.corrected_target), s.carry_over),
+                    int(h.housed_from_lettings, s.housed),
                     Cell::Int(h.housed_by_hand),
-                    Cell::Int(h.housed),
-                    Cell::Int(h.balance),
+                    derived(Cell::Int(h.housed), s.housed == Shown::Exact),
+                    derived(Cell::Int(h.balance), s.balance),
                 ]
             })
             .collect(),
@@ -241,13 +342,15 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
             .allocation_plan
             .iter()
             .flat_map(|p| p.lines.iter())
-            .map(|line| {
+            .enumerate()
+            .map(|(i, line)| {
+                let shown = at(d.map(|d| d.plan.as_slice()), i, Shown::Exact, Shown::Hidden);
                 vec![
                     text(label(&line.category, lang)),
                     Cell::Int(line.planned),
                     Cell::Number(line.expected_to_date),
-                    Cell::Count(shown(u64::try_from(line.realised).unwrap_or(0), suppress)),
-                    Cell::Number(line.difference),
+                    count(u64::try_from(line.realised).unwrap_or(0), shown),
+                    derived(Cell::Number(line.difference), shown == Shown::Exact),
                 ]
             })
             .collect(),
@@ -272,8 +375,17 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
         rows: report
             .alerts
             .iter()
-            .map(|a| {
-                let suppressed = suppress && (is_small(a.count) || is_small(a.denominator));
+            .enumerate()
+            .map(|(i, a)| {
+                let hidden = AlertShown {
+                    count: Shown::Hidden,
+                    figures: false,
+                };
+                let exact = AlertShown {
+                    count: Shown::Exact,
+                    figures: true,
+                };
+                let s = at(d.map(|d| d.alerts.as_slice()), i, exact, hidden);
                 vec![
                     text(a.at.format("%Y-%m-%d %H:%M").to_string()),
                     text(scope_name(&a.corporation, lang)),
@@ -282,9 +394,9 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
                     text(label(&a.change, lang)),
                     text(label(&a.level, lang)),
                     text(label(&a.metric_state, lang)),
-                    Cell::Count(shown(a.count, suppress)),
-                    Cell::Count(shown(a.denominator, suppress)),
-                    Cell::Share(if suppressed { None } else { a.share }),
+                    count(a.count, s.count),
+                    derived(Cell::Count(Some(a.denominator)), s.figures),
+                    Cell::Share(a.share.filter(|_| s.figures)),
                     Cell::Share(a.limit),
                 ]
             })
@@ -305,13 +417,23 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
         rows: report
             .completeness
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let mut row = vec![text(&c.corporation)];
-                row.extend(
-                    months.iter().map(|m| {
-                        Cell::Count(shown(c.months.get(m).copied().unwrap_or(0), suppress))
-                    }),
-                );
+                row.extend(months.iter().map(|m| {
+                    let value = c.months.get(m).copied().unwrap_or(0);
+                    let shown = match d {
+                        None => Shown::Exact,
+                        Some(d) => c
+                            .months
+                            .keys()
+                            .position(|k| k == m)
+                            .and_then(|j| d.completeness.get(i).and_then(|r| r.get(j)))
+                            .copied()
+                            .unwrap_or(Shown::Hidden),
+                    };
+                    count(value, shown)
+                }));
                 row
             })
             .collect(),
@@ -353,7 +475,7 @@ pub fn tables(report: &Report, suppress: bool, lang: Lang) -> Vec<Table> {
                 .to_string(),
         ),
     ]);
-    if suppress {
+    if d.is_some() {
         footer.push(vec![text(""), text(l("small_cells"))]);
     }
     out.push(Table {

@@ -1,5 +1,6 @@
 //! The report as an Excel workbook: one sheet per table, headers bold and frozen, shares as
-//! percentages and amounts in euros, small cells as the text `<5`.
+//! percentages and amounts in euros, small cells as the text `<5`, cells hidden to protect
+//! them as `x`, figures that would give one away left empty.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
@@ -70,6 +71,10 @@ pub fn render(report: &Report, tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                     Cell::Count(None) => {
                         sheet.write_string_with_format(r, c, "<5", &right)?;
                     }
+                    Cell::Hidden => {
+                        sheet.write_string_with_format(r, c, "x", &right)?;
+                    }
+                    Cell::Withheld => {}
                     Cell::Int(n) => {
                         sheet.write_number(r, c, *n as f64)?;
                     }

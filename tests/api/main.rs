@@ -18,4 +18,5 @@ mod report_golden;
 mod reports;
 mod service;
 mod small_numbers;
+mod small_numbers_answers;
 mod webhooks;

@@ -68,7 +68,8 @@ async fn the_status_holder_balance_carries_over_across_three_half_years(app: Tes
     );
 
     let path = "/api/v1/municipalities/GM0629/status-holders?through=2026-H2";
-    let body = app.get_json(&t.tenants, path).await;
+    // The municipality sees every figure (other readers: see `small_numbers`).
+    let body = app.get_json(&t.municipality, path).await;
     let halves = body["half_years"].as_array().unwrap();
     let row = |half: &str| {
         halves
@@ -203,7 +204,8 @@ async fn the_allocation_plan_is_versioned_and_compared_with_realisation(app: Tes
     ]);
     app.post_ok(&t.dwb, &batch).await;
 
-    let latest = expect_json(app.plan(&t.tenants, "2025", "").await, StatusCode::OK).await;
+    // The municipality sees every figure (other readers: see `small_numbers`).
+    let latest = expect_json(app.plan(&t.municipality, "2025", "").await, StatusCode::OK).await;
     assert_eq!(latest["version"], 2);
     assert_eq!(latest["versions"].as_array().unwrap().len(), 2);
     assert_eq!(latest["months_completed"], 12, "2025 is over");

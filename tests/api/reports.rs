@@ -223,7 +223,6 @@ async fn small_cells_are_hidden_from_everyone_but_the_municipality(app: TestApp)
         assert_eq!(w["lettings"], "<5");
         assert_eq!(w["metrics"][0]["denominator"], "<5");
         assert_eq!(w["metrics"][0]["share"], Value::Null);
-        // dwb's 24 lettings are not small; its 2 high incomes are.
         let d = shared["quota_half_year"]
             .as_array()
             .unwrap()
@@ -231,8 +230,20 @@ async fn small_cells_are_hidden_from_everyone_but_the_municipality(app: TestApp)
             .find(|s| s["corporation"] == "dwb")
             .unwrap()
             .clone();
-        assert_eq!(d["lettings"], 24);
-        assert_eq!(d["metrics"][2]["count"], "<5");
+        let total = &shared["quota_half_year"][0];
+        if token == &t.dwb {
+            // dwb sees its own figures exactly, its 2 high incomes too.
+            assert_eq!(d["lettings"], 24);
+            assert_eq!(d["metrics"][2]["count"], 2);
+        } else {
+            // dwb's 24 lettings are not small, but with the total they would give
+            // willibrordus's 3 away: one of them is `x`. dwb's 2 high incomes are small.
+            assert!(
+                d["lettings"] == "x" || total["lettings"] == "x",
+                "{d} {total}"
+            );
+            assert_eq!(d["metrics"][2]["count"], "<5");
+        }
         let csv = app.report_text(token, H1, "?format=csv").await;
         assert!(csv.contains("willibrordus;<5;"), "CSV hides small cells");
         let html = app.report_text(token, H1, "?format=html").await;
