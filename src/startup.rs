@@ -87,11 +87,10 @@ impl Application {
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(|| async {
-                    HttpResponse::NotFound().json(api::error::ErrorBody {
-                        error: "not_found".into(),
-                        message: "no such endpoint; see /api/v1/openapi.json or /docs/".into(),
-                        problems: None,
-                    })
+                    HttpResponse::NotFound().json(api::error::ErrorBody::plain(
+                        "not_found",
+                        "no such endpoint; see /api/v1/openapi.json or /docs/",
+                    ))
                 }))
         })
         .shutdown_timeout(settings.shutdown_timeout_seconds);

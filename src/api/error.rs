@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use crate::domain::problem::Problem;
+pub use crate::domain::problem::{Problem, ProblemList};
 
 /// What every handler returns.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -33,10 +33,11 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Rendered with the problems listed (at most 1000) and `problems_total`.
     #[error("{message}")]
     Validation {
         message: String,
-        problems: Vec<Problem>,
+        problems: ProblemList,
     },
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
@@ -53,9 +54,42 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
-    /// With `validation_failed`: every problem found.
+    /// With `validation_failed`: the problems found, in order; at most 1000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<Problem>>,
+    /// With `validation_failed`: how many problems there were in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_total: Option<usize>,
+    /// With `validation_failed`: `true` when `problems` lists only the first 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_truncated: Option<bool>,
+}
+
+impl ErrorBody {
+    /// An error with no problem list.
+    pub fn plain(error: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            message: message.into(),
+            problems: None,
+            problems_total: None,
+            problems_truncated: None,
+        }
+    }
+}
+
+/// [`ErrorBody`] as written: the same fields, with the problems borrowed from the error rather
+/// than copied (a list can be a thousand problems long).
+#[derive(Serialize)]
+struct ErrorAnswer<'a> {
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [Problem]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems_total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems_truncated: Option<bool>,
 }
 
 impl ApiError {
@@ -107,7 +141,7 @@ impl From<Problem> for ApiError {
                 Some(field) => format!("{field}: {}", problem.message),
                 None => problem.message.clone(),
             },
-            problems: vec![problem],
+            problems: problem.into(),
         }
     }
 }
@@ -161,17 +195,72 @@ impl ResponseError for ApiError {
             other => other.to_string(),
         };
         let problems = match self {
-            ApiError::Validation { problems, .. } => Some(problems.clone()),
+            ApiError::Validation { problems, .. } => Some(problems),
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::Unauthorized(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
-        response.json(ErrorBody {
-            error: self.code().to_string(),
+        response.json(ErrorAnswer {
+            error: self.code(),
             message,
-            problems,
+            problems: problems.map(ProblemList::listed),
+            problems_total: problems.map(ProblemList::total),
+            problems_truncated: problems.and_then(|p| p.is_truncated().then_some(true)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::problem::MAX_LISTED_PROBLEMS;
+
+    fn body_of(error: &ApiError) -> serde_json::Value {
+        let response = error.error_response();
+        let bytes = match actix_web::body::to_bytes(response.into_body()).now_or_never() {
+            Some(Ok(bytes)) => bytes,
+            _ => panic!("body"),
+        };
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    trait NowOrNever: std::future::Future + Sized {
+        fn now_or_never(self) -> Option<Self::Output> {
+            let waker = std::task::Waker::noop();
+            let mut cx = std::task::Context::from_waker(waker);
+            let mut fut = std::pin::pin!(self);
+            match fut.as_mut().poll(&mut cx) {
+                std::task::Poll::Ready(out) => Some(out),
+                std::task::Poll::Pending => None,
+            }
+        }
+    }
+    impl<F: std::future::Future> NowOrNever for F {}
+
+    #[test]
+    fn a_validation_error_lists_at_most_1000_problems_and_says_how_many_there_were() {
+        let problems: Vec<Problem> = (0..MAX_LISTED_PROBLEMS + 1)
+            .map(|i| Problem::of_field("rent", format!("problem {i}")))
+            .collect();
+        let error = ApiError::Validation {
+            message: "m".into(),
+            problems: problems.into(),
+        };
+        let body = body_of(&error);
+        assert_eq!(body["error"], "validation_failed");
+        assert_eq!(
+            body["problems"].as_array().unwrap().len(),
+            MAX_LISTED_PROBLEMS
+        );
+        assert_eq!(body["problems_total"], MAX_LISTED_PROBLEMS + 1);
+        assert_eq!(body["problems_truncated"], true);
+
+        let one = body_of(&ApiError::invalid_field("note", "too long"));
+        assert_eq!(one["problems_total"], 1);
+        assert!(one.get("problems_truncated").is_none(), "{one}");
+        let plain = body_of(&ApiError::Forbidden("no".into()));
+        assert!(plain.get("problems").is_none() && plain.get("problems_total").is_none());
     }
 }

@@ -153,7 +153,7 @@ async fn read_body(
         (status = 403, description = "Not a corporation, or a record names another corporation", body = ErrorBody),
         (status = 413, description = "Body above the size limit or more than 100000 records", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
-        (status = 422, description = "Invalid records; every problem is listed and nothing is stored", body = ErrorBody),
+        (status = 422, description = "Invalid records; the first 1000 problems are listed, `problems_total` counts them all, and nothing is stored", body = ErrorBody),
     )
 )]
 #[post("/api/v1/lettings")]
@@ -207,7 +207,7 @@ pub async fn post_lettings(
         ingest::validate_batch(&records, &ctx).map_err(|problems| ApiError::Validation {
             message: format!(
                 "{} problem(s) in the batch of {} record(s); nothing was stored",
-                problems.len(),
+                problems.total(),
                 records.len()
             ),
             problems,
@@ -239,7 +239,7 @@ fn body_error(e: BodyError) -> ApiError {
         BodyError::Header(problems) => ApiError::Validation {
             message: format!(
                 "the CSV header has {} problem(s); nothing was stored",
-                problems.len()
+                problems.total()
             ),
             problems,
         },

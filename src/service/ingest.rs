@@ -16,7 +16,7 @@ use crate::domain::letting::{
 };
 use crate::domain::money;
 use crate::domain::period::month_key;
-use crate::domain::problem::Problem;
+use crate::domain::problem::{cut, echo, Problem, ProblemList};
 
 /// One record as read from the body, with where it came from.
 #[derive(Debug, Clone, Default)]
@@ -33,7 +33,7 @@ pub enum BodyError {
     /// The body cannot be read as the format it claims (400).
     Malformed(String),
     /// The CSV header is unusable (422), so no record can be read.
-    Header(Vec<Problem>),
+    Header(ProblemList),
 }
 
 // --- JSON ----------------------------------------------------------------------------------
@@ -183,11 +183,11 @@ pub fn parse_csv(body: &[u8]) -> Result<(Vec<RawRecord>, CsvDialect), BodyError>
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
 
-    let mut header_problems = Vec::new();
+    let mut header_problems = ProblemList::new();
     let header_problem = |field: &str, message: String| Problem {
         index: None,
         reference: None,
-        field: Some(field.to_string()),
+        field: Some(cut(field).to_string()),
         message,
         line: Some(1),
     };
@@ -197,7 +197,8 @@ pub fn parse_csv(body: &[u8]) -> Result<(Vec<RawRecord>, CsvDialect), BodyError>
             header_problems.push(header_problem(
                 name,
                 format!(
-                    "unknown column {name:?}; the columns are: {}",
+                    "unknown column {:?}; the columns are: {}",
+                    echo(name),
                     FIELDS.join(", ")
                 ),
             ));
@@ -273,12 +274,13 @@ pub struct BatchContext<'a> {
     pub decimal_comma: bool,
 }
 
-/// Validates every record and classifies the valid ones. Returns every problem of every record
-/// when any is invalid; a reference that appears twice in one batch is a problem too.
+/// Validates every record and classifies the valid ones. Returns the problems of every record
+/// when any is invalid (the first 1000 listed, all counted; see [`ProblemList`]); a reference
+/// that appears twice in one batch is a problem too.
 pub fn validate_batch(
     records: &[RawRecord],
     ctx: &BatchContext<'_>,
-) -> Result<Vec<PreparedLetting>, Vec<Problem>> {
+) -> Result<Vec<PreparedLetting>, ProblemList> {
     let validation = ValidationContext {
         norms: &ctx.reference.norms,
         agreements: &ctx.reference.agreements,
@@ -286,11 +288,12 @@ pub fn validate_batch(
         today: ctx.today,
         decimal_comma: ctx.decimal_comma,
     };
-    let mut problems = Vec::new();
+    let mut problems = ProblemList::new();
     let mut prepared = Vec::with_capacity(records.len());
     let mut first_index: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     for (index, record) in records.iter().enumerate() {
-        let reference = record.raw.reference_text().map(str::to_string);
+        // Cut once, here: every problem of the record repeats it.
+        let reference = record.raw.reference_text().map(|r| cut(r).to_string());
         let problem = |field: Option<String>, message: String| Problem {
             index: Some(index),
             reference: reference.clone(),
@@ -306,7 +309,7 @@ pub fn validate_batch(
             if let Some(first) = first_index.get(r) {
                 problems.push(problem(
                     Some("reference".into()),
-                    format!("reference {r:?} appears more than once in this batch (first at index {first}); send each letting once"),
+                    format!("reference {:?} appears more than once in this batch (first at index {first}); send each letting once", echo(r)),
                 ));
             } else {
                 first_index.insert(r, index);
@@ -324,7 +327,17 @@ pub fn validate_batch(
                     }
                 }
             }
-            Err(found) => problems.extend(found.into_iter().map(|p| problem(p.field, p.message))),
+            Err(found) if problems.has_room() => {
+                for p in found {
+                    problems.push(problem(p.field, p.message));
+                }
+            }
+            // Far past what is listed: only counted.
+            Err(found) => problems.count(found.len()),
+        }
+        if !problems.is_empty() && prepared.capacity() > 0 {
+            // Nothing will be stored; what was prepared is not needed.
+            prepared = Vec::new();
         }
     }
     if problems.is_empty() {
@@ -443,9 +456,14 @@ mod tests {
         let Err(BodyError::Header(problems)) = parse_csv(body.as_bytes()) else {
             panic!("expected header problems");
         };
-        let fields: Vec<_> = problems.iter().map(|p| p.field.clone().unwrap()).collect();
+        let fields: Vec<_> = problems
+            .listed()
+            .iter()
+            .map(|p| p.field.clone().unwrap())
+            .collect();
         assert_eq!(fields, ["colour", "household_income"]);
         assert!(problems
+            .listed()
             .iter()
             .all(|p| p.line == Some(1) && p.index.is_none()));
     }
