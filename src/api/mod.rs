@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod body;
 pub mod error;
 pub mod guards;
 pub mod health;

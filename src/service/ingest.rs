@@ -1,22 +1,28 @@
 //! Reading a batch of letting records from a request body (JSON or CSV), validating every
 //! record, and preparing the valid batch for storage. No HTTP and no database here: the API
 //! and the demo loader both use it.
+//!
+//! A body is read as a stream ([`read_batch`]), so that what a request costs is bounded by the
+//! record limit, not by what was sent: the records are counted while they are read, and the
+//! first one past the limit ends the reading with [`BodyError::TooManyRecords`].
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
+use std::io::{Cursor, Read};
 
 use chrono::{Datelike, NaiveDate};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 
 use crate::config::ReferenceData;
 use crate::db::lettings::{ClassificationRow, LettingData, PreparedLetting};
-use crate::domain::letting::{
-    self, classify, LettingInput, RawLetting, RawValue, ValidationContext, FIELDS, REQUIRED_FIELDS,
-};
+use crate::domain::letting::{self, classify, LettingInput, RawLetting, ValidationContext};
 use crate::domain::money;
 use crate::domain::period::month_key;
 use crate::domain::problem::{cut, echo, Problem, ProblemList};
+
+mod csv_body;
+mod json_body;
+
+pub use csv_body::{detect_dialect, read_csv, CsvDialect};
+pub use json_body::read_json;
 
 /// One record as read from the body, with where it came from.
 #[derive(Debug, Clone, Default)]
@@ -34,234 +40,136 @@ pub enum BodyError {
     Malformed(String),
     /// The CSV header is unusable (422), so no record can be read.
     Header(ProblemList),
+    /// The body holds more than `limit` records (413); reading stopped at the first one past it.
+    TooManyRecords { limit: usize },
 }
 
-// --- JSON ----------------------------------------------------------------------------------
-
-impl<'de> Deserialize<'de> for RawRecord {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> Visitor<'de> for RecordVisitor {
-            type Value = RawRecord;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a letting record (a JSON object)")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
-                let mut raw = RawLetting::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    let value: serde_json::Value = map.next_value()?;
-                    // serde_json's arbitrary_precision hands a bare number over as a map.
-                    if key == "$serde_json::private::Number" {
-                        return Ok(not_an_object());
-                    }
-                    raw.set(&key, raw_value(value));
-                }
-                Ok(RawRecord {
-                    raw,
-                    line: None,
-                    record_problem: None,
-                })
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRecord, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(not_an_object())
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<RawRecord, E> {
-                Ok(not_an_object())
-            }
-        }
-        deserializer.deserialize_any(RecordVisitor)
-    }
-}
-
-fn not_an_object() -> RawRecord {
-    RawRecord {
-        record_problem: Some(
-            "a letting record must be a JSON object with the letting's fields".into(),
-        ),
-        ..RawRecord::default()
-    }
-}
-
-fn raw_value(value: serde_json::Value) -> RawValue {
-    match value {
-        serde_json::Value::Null => RawValue::Null,
-        serde_json::Value::Bool(b) => RawValue::Bool(b),
-        serde_json::Value::Number(n) => RawValue::Number(n.to_string()),
-        serde_json::Value::String(s) => RawValue::Text(s),
-        serde_json::Value::Array(_) | serde_json::Value::Object(_) => RawValue::Structured,
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Wrapped {
-    lettings: Vec<RawRecord>,
-}
-
-/// Reads `{"lettings": [...]}` or a bare array.
-pub fn parse_json(body: &[u8]) -> Result<Vec<RawRecord>, BodyError> {
-    let body = strip_bom(body);
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    let result = match first {
-        Some(b'[') => serde_json::from_slice::<Vec<RawRecord>>(body),
-        Some(b'{') => serde_json::from_slice::<Wrapped>(body).map(|w| w.lettings),
-        _ => return Err(BodyError::Malformed(
-            "the body must be a JSON array of letting records or an object {\"lettings\": [...]}"
-                .into(),
-        )),
-    };
-    result.map_err(|e| {
-        BodyError::Malformed(format!(
-            "the body is not valid JSON for a batch of lettings: {e}"
-        ))
-    })
-}
-
-// --- CSV -----------------------------------------------------------------------------------
-
-/// The separator and decimal style of a CSV body.
+/// What the request says its body is; with [`BodyFormat::Unknown`] the body's first character
+/// decides (`[` or `{` is JSON, anything else CSV).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CsvDialect {
-    /// `,` separated, decimal point.
-    Comma,
-    /// `;` separated, as Dutch Excel writes it; a decimal comma is accepted.
-    Semicolon,
+pub enum BodyFormat {
+    Json,
+    Csv,
+    Unknown,
 }
 
-/// Picks the separator from the header line: whichever of `;` and `,` it holds more of.
-pub fn detect_dialect(body: &[u8]) -> CsvDialect {
-    let header = body.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    let semicolons = header.iter().filter(|b| **b == b';').count();
-    let commas = header.iter().filter(|b| **b == b',').count();
-    if semicolons > commas {
-        CsvDialect::Semicolon
-    } else {
-        CsvDialect::Comma
-    }
+/// A body read into records.
+#[derive(Debug)]
+pub struct ReadBatch {
+    pub records: Vec<RawRecord>,
+    /// CSV separated by semicolons: a decimal comma is accepted.
+    pub decimal_comma: bool,
 }
 
-/// Reads a CSV body with a header row of field names, in any order.
-pub fn parse_csv(body: &[u8]) -> Result<(Vec<RawRecord>, CsvDialect), BodyError> {
-    let body = strip_bom(body);
-    let dialect = detect_dialect(body);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if dialect == CsvDialect::Semicolon {
-            b';'
-        } else {
-            b','
-        })
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(body);
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            BodyError::Malformed(format!(
-                "cannot read the CSV header: {}",
-                csv_error_text(&e)
-            ))
-        })?
-        .clone();
-    let columns: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+/// How far into a body of unknown format its first character is looked for.
+const SNIFF_BYTES: usize = 64 * 1024;
 
-    let mut header_problems = ProblemList::new();
-    let header_problem = |field: &str, message: String| Problem {
-        index: None,
-        reference: None,
-        field: Some(cut(field).to_string()),
-        message,
-        line: Some(1),
+/// Reads a body of at most `max_records` records as it arrives.
+pub fn read_batch(
+    body: impl Read,
+    format: BodyFormat,
+    max_records: usize,
+) -> Result<ReadBatch, BodyError> {
+    let (format, body) = match format {
+        BodyFormat::Unknown => {
+            let (head, body) = read_ahead(body, SNIFF_BYTES, |seen| {
+                let partial_bom = seen.len() < BOM.len() && BOM.starts_with(seen);
+                !partial_bom && strip_bom_of(seen).iter().any(|b| !b.is_ascii_whitespace())
+            })
+            .map_err(|e| malformed("the body could not be read", e))?;
+            let first = strip_bom_of(&head)
+                .iter()
+                .find(|b| !b.is_ascii_whitespace());
+            let format = if matches!(first, Some(b'[' | b'{')) {
+                BodyFormat::Json
+            } else {
+                BodyFormat::Csv
+            };
+            (
+                format,
+                Box::new(Cursor::new(head).chain(body)) as Box<dyn Read>,
+            )
+        }
+        known => (known, Box::new(body) as Box<dyn Read>),
     };
-    let mut seen = BTreeSet::new();
-    for name in &columns {
-        if !FIELDS.contains(&name.as_str()) {
-            header_problems.push(header_problem(
-                name,
-                format!(
-                    "unknown column {:?}; the columns are: {}",
-                    echo(name),
-                    FIELDS.join(", ")
-                ),
-            ));
-        } else if !seen.insert(name.clone()) {
-            header_problems.push(header_problem(
-                name,
-                format!("column {name:?} appears more than once"),
-            ));
-        }
-    }
-    for required in REQUIRED_FIELDS {
-        if !columns.iter().any(|c| c == required) {
-            header_problems.push(header_problem(
-                required,
-                format!("required column {required:?} is missing"),
-            ));
-        }
-    }
-    if !header_problems.is_empty() {
-        return Err(BodyError::Header(header_problems));
-    }
-
-    let mut records = Vec::new();
-    for row in reader.records() {
-        let row = row.map_err(|e| {
-            BodyError::Malformed(format!("cannot read the CSV: {}", csv_error_text(&e)))
-        })?;
-        let line = row.position().map(|p| p.line());
-        let mut raw = RawLetting::default();
-        let mut record_problem = None;
-        if row.len() != columns.len() {
-            record_problem = Some(format!(
-                "this row has {} cells; the header has {}",
-                row.len(),
-                columns.len()
-            ));
-        }
-        for (name, cell) in columns.iter().zip(row.iter()) {
-            if !cell.is_empty() {
-                raw.set(name, RawValue::Text(cell.to_string()));
-            }
-        }
-        records.push(RawRecord {
-            raw,
-            line,
-            record_problem,
-        });
-    }
-    Ok((records, dialect))
-}
-
-fn csv_error_text(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { pos, .. } => format!(
-            "line {} is not UTF-8 text; export the file as 'CSV UTF-8'",
-            pos.as_ref().map(|p| p.line()).unwrap_or(0)
-        ),
-        _ => e.to_string(),
+    if format == BodyFormat::Json {
+        Ok(ReadBatch {
+            records: read_json(body, max_records)?,
+            decimal_comma: false,
+        })
+    } else {
+        let (records, dialect) = read_csv(body, max_records)?;
+        Ok(ReadBatch {
+            records,
+            decimal_comma: dialect == CsvDialect::Semicolon,
+        })
     }
 }
 
-fn strip_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(body)
+/// Reads `{"lettings": [...]}` or a bare array held in memory (tests and benchmarks).
+pub fn parse_json(body: &[u8]) -> Result<Vec<RawRecord>, BodyError> {
+    read_json(body, usize::MAX)
+}
+
+/// Reads a CSV body held in memory (tests and benchmarks).
+pub fn parse_csv(body: &[u8]) -> Result<(Vec<RawRecord>, CsvDialect), BodyError> {
+    read_csv(body, usize::MAX)
+}
+
+/// A 400 for a body that cannot be read; the reason is cut short, as it may quote the body.
+fn malformed(context: &str, error: impl std::fmt::Display) -> BodyError {
+    let reason = error.to_string();
+    let short = cut_chars(&reason, 300);
+    let ellipsis = if short.len() < reason.len() {
+        "…"
+    } else {
+        ""
+    };
+    BodyError::Malformed(format!("{context}: {short}{ellipsis}"))
+}
+
+fn cut_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Reads the start of a body until `enough` says so, `limit` bytes are read, or the body ends;
+/// returns what was read and the rest of the body.
+fn read_ahead<R: Read>(
+    mut body: R,
+    limit: usize,
+    enough: impl Fn(&[u8]) -> bool,
+) -> std::io::Result<(Vec<u8>, R)> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while head.len() < limit && !enough(&head) {
+        let n = match body.read(&mut buf[..(limit - head.len()).min(4096)]) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => other?,
+        };
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    Ok((head, body))
+}
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+fn strip_bom_of(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(&BOM[..]).unwrap_or(bytes)
+}
+
+/// The body without a leading UTF-8 byte order mark.
+fn strip_bom<R: Read>(body: R) -> std::io::Result<std::io::Chain<Cursor<Vec<u8>>, R>> {
+    let (mut head, body) = read_ahead(body, BOM.len(), |_| false)?;
+    if head == BOM {
+        head.clear();
+    }
+    Ok(Cursor::new(head).chain(body))
 }
 
 // --- validation and preparation --------------------------------------------------------------
@@ -383,6 +291,7 @@ pub fn prepare(input: &LettingInput, reference: &ReferenceData) -> Option<Prepar
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::letting::RawValue;
 
     #[test]
     fn json_accepts_a_wrapped_object_and_a_bare_array() {
@@ -477,5 +386,187 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("5 cells"));
+    }
+
+    /// The required columns, in the contract's order: six cells a row.
+    const HEADER: &str =
+        "reference,municipality,contract_start,rent,household_size,household_income";
+
+    #[test]
+    fn json_records_are_counted_while_read_and_one_past_the_limit_stops_the_reading() {
+        let bare = br#"[{}, {}, {}]"#;
+        let wrapped = br#"{"lettings": [{}, {}, {}]}"#;
+        for body in [&bare[..], &wrapped[..]] {
+            assert_eq!(read_json(body, 3).unwrap().len(), 3);
+            assert!(matches!(
+                read_json(body, 2),
+                Err(BodyError::TooManyRecords { limit: 2 })
+            ));
+        }
+        // What follows the first record past the limit is never read: not even checked.
+        let broken_after = br#"[{}, {}, {}, {"#;
+        assert!(matches!(
+            read_json(&broken_after[..], 2),
+            Err(BodyError::TooManyRecords { limit: 2 })
+        ));
+        assert!(matches!(
+            read_json(&broken_after[..], 5),
+            Err(BodyError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn csv_rows_are_counted_while_read() {
+        let body = format!("{HEADER}\nA,,,,,\nB,,,,,\nC,,,,,\n");
+        assert_eq!(read_csv(body.as_bytes(), 3).unwrap().0.len(), 3);
+        assert!(matches!(
+            read_csv(body.as_bytes(), 2),
+            Err(BodyError::TooManyRecords { limit: 2 })
+        ));
+    }
+
+    #[test]
+    fn a_value_that_is_a_list_or_object_is_noted_not_built() {
+        let records = parse_json(br#"[{"rent": [1, [2, {"a": 3}]], "route": {"x": {"y": 1}}, "urgency": null, "pension_age": true, "household_size": -2}]"#).unwrap();
+        let raw = &records[0].raw;
+        assert_eq!(raw.get("rent"), Some(&RawValue::Structured));
+        assert_eq!(raw.get("route"), Some(&RawValue::Structured));
+        assert_eq!(raw.get("urgency"), Some(&RawValue::Null));
+        assert_eq!(raw.get("pension_age"), Some(&RawValue::Bool(true)));
+        assert_eq!(
+            raw.get("household_size"),
+            Some(&RawValue::Number("-2".into()))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_cut_short_and_only_the_first_twenty() {
+        let mut body = String::from("[{");
+        for i in 0..30 {
+            body.push_str(&format!("\"{}{i:02}\": [1, 2], ", "k".repeat(100)));
+        }
+        body.push_str("\"reference\": \"A\"}]");
+        let records = parse_json(body.as_bytes()).unwrap();
+        let raw = &records[0].raw;
+        assert_eq!(raw.unknown_fields().len(), 20);
+        assert!(raw.unknown_fields().iter().all(|f| f.chars().count() == 64));
+        assert_eq!(raw.more_unknown_fields(), 10);
+        assert_eq!(raw.reference_text(), Some("A"));
+    }
+
+    #[test]
+    fn a_malformed_json_message_does_not_repeat_a_long_body() {
+        let body = format!("{{\"lettings\": \"{}\"}}", "x".repeat(100_000));
+        let Err(BodyError::Malformed(message)) = parse_json(body.as_bytes()) else {
+            panic!("expected a malformed body");
+        };
+        assert!(message.len() < 400, "{message}");
+        let body = format!("\"{}\"", "x".repeat(100_000));
+        let Err(BodyError::Malformed(message)) = parse_json(body.as_bytes()) else {
+            panic!("expected a malformed body");
+        };
+        assert!(message.len() < 400, "{message}");
+    }
+
+    #[test]
+    fn csv_lines_quoting_and_blank_lines_are_read_as_the_csv_crate_reads_them() {
+        for rows in [
+            "\r\nA,,,1,,\r\nB,,,2,,\r\n",
+            "\nA,,,1,,\n\n\nB,\"2\n3\",,,,\nC,\"x\"\"y\",,,,\n",
+            "\rA,,,1,,\rB,,,2,,",
+            "\nA,,,1,,,extra\nB\n",
+        ] {
+            let body = format!("{HEADER}{rows}");
+            let (records, dialect) = parse_csv(body.as_bytes()).unwrap();
+            let delimiter = if dialect == CsvDialect::Semicolon {
+                b';'
+            } else {
+                b','
+            };
+            let mut reader = ::csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+            let expected: Vec<(u64, Vec<String>)> = reader
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (
+                        r.position().unwrap().line(),
+                        r.iter().map(str::to_string).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(records.len(), expected.len(), "{body:?}");
+            for (record, (line, cells)) in records.iter().zip(&expected) {
+                assert_eq!(record.line, Some(*line), "{body:?}");
+                assert_eq!(
+                    record.raw.reference_text(),
+                    Some(cells[0].as_str()).filter(|c| !c.is_empty()),
+                    "{body:?}"
+                );
+                assert_eq!(record.record_problem.is_some(), cells.len() != 6);
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_of_many_cells_keeps_only_those_under_the_header() {
+        let mut body = format!("{HEADER}\nA,GM0629,2026-01-01,1,2,3");
+        body.push_str(&",x".repeat(100_000));
+        body.push('\n');
+        let (records, _) = parse_csv(body.as_bytes()).unwrap();
+        assert_eq!(
+            records[0].record_problem.as_deref(),
+            Some("this row has 100006 cells; the header has 6")
+        );
+        assert_eq!(
+            records[0].raw.get("rent"),
+            Some(&RawValue::Text("1".into()))
+        );
+    }
+
+    #[test]
+    fn a_header_of_many_unknown_columns_lists_the_first_thousand_problems() {
+        let mut body = String::from("reference");
+        for i in 0..5000 {
+            body.push_str(&format!(",c{i}{}", "y".repeat(100)));
+        }
+        body.push('\n');
+        let Err(BodyError::Header(problems)) = parse_csv(body.as_bytes()) else {
+            panic!("expected header problems");
+        };
+        // 5000 unknown columns and 5 required ones missing.
+        assert_eq!(problems.total(), 5005);
+        assert_eq!(problems.listed().len(), 1000);
+        assert!(problems
+            .listed()
+            .iter()
+            .all(|p| p.field.as_ref().unwrap().chars().count() <= 64));
+    }
+
+    #[test]
+    fn a_body_of_unknown_format_is_json_when_it_starts_with_a_bracket() {
+        let json = read_batch(
+            &b"\xEF\xBB\xBF  [{\"reference\": \"A\"}]"[..],
+            BodyFormat::Unknown,
+            10,
+        )
+        .unwrap();
+        assert_eq!(json.records[0].raw.reference_text(), Some("A"));
+        let body = format!("{}\nA;;;1,5;;\n", HEADER.replace(',', ";"));
+        let csv = read_batch(body.as_bytes(), BodyFormat::Unknown, 10).unwrap();
+        assert!(csv.decimal_comma);
+        assert_eq!(csv.records[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_csv_row_that_is_not_utf8_is_malformed_naming_its_line() {
+        let Err(BodyError::Malformed(message)) =
+            parse_csv(&[HEADER.as_bytes(), b"\nA,,,,,\nB,\xff,,,,\n"].concat())
+        else {
+            panic!("expected a malformed body");
+        };
+        assert!(message.contains("line 3"), "{message}");
     }
 }

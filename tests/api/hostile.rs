@@ -1,16 +1,22 @@
 //! Requests as a careless client or an attacker would send them: each gets a clear 4xx and
 //! changes nothing.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{expect_json, letting, TestApp};
+use crate::helpers::{expect_json, letting, scope, TestApp};
 
 on_both_backends!(
     an_unknown_query_parameter_is_a_400_naming_it,
     a_query_parameter_of_another_method_is_unknown_too,
     one_record_with_a_long_reference_and_many_unknown_keys_gets_a_small_422,
-    a_batch_with_thousands_of_problems_lists_the_first_1000_and_counts_them_all
+    a_batch_with_thousands_of_problems_lists_the_first_1000_and_counts_them_all,
+    a_json_batch_past_the_record_limit_is_413_while_it_is_read,
+    a_csv_batch_past_the_record_limit_is_413_while_it_is_read
 );
 
 async fn an_unknown_query_parameter_is_a_400_naming_it(app: TestApp) {
@@ -156,7 +162,7 @@ async fn one_record_with_a_long_reference_and_many_unknown_keys_gets_a_small_422
         "{reference}"
     );
     let quota = app.quota(&t.municipality, "GM0629", "2026").await;
-    assert_eq!(crate::helpers::scope(&quota, None)["lettings"], 0);
+    assert_eq!(scope(&quota, None)["lettings"], 0);
 }
 
 async fn a_batch_with_thousands_of_problems_lists_the_first_1000_and_counts_them_all(app: TestApp) {
@@ -195,4 +201,188 @@ async fn a_batch_with_thousands_of_problems_lists_the_first_1000_and_counts_them
         assert_eq!(reference.chars().count(), 64);
         assert_eq!(&reference[..4], format!("{index:04}"));
     }
+}
+
+/// What a raw HTTP/1.1 exchange on its own connection answered: the status and the body.
+struct RawAnswer {
+    status: u16,
+    headers: String,
+    body: String,
+    /// From the end of what was sent to the end of the answer.
+    waited: Duration,
+}
+
+/// Sends `head` and `body` on a new connection to the service, then waits (up to `wait`) for
+/// the answer without sending anything more: a client that stops in the middle of its body.
+/// Runs on the blocking pool.
+async fn send_raw(app: &TestApp, head: String, body: Vec<u8>, wait: Duration) -> RawAnswer {
+    let address = app.address.trim_start_matches("http://").to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(wait)).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&body).unwrap();
+        let sent = Instant::now();
+        let answer = read_answer(&mut stream);
+        let waited = sent.elapsed();
+        let text = String::from_utf8_lossy(&answer).to_string();
+        let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = headers
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        RawAnswer {
+            status,
+            headers: headers.to_string(),
+            body: body.to_string(),
+            waited,
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// Reads one answer: its head and as much body as it declares (or up to the connection's end
+/// or the read time-out).
+fn read_answer(stream: &mut TcpStream) -> Vec<u8> {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| answer.len() >= end + 4 + n) {
+                return answer;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return answer,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+fn post_head(token: &str, content_type: &str, content_length: usize) -> String {
+    format!(
+        "POST /api/v1/lettings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {content_length}\r\n\r\n"
+    )
+}
+
+/// A service that takes at most 50 records a batch.
+async fn with_a_limit_of_50(app: &TestApp) -> TestApp {
+    TestApp::spawn_with(app.backend, |s| s.max_batch_records = 50)
+        .await
+        .unwrap()
+}
+
+/// A `413` for a batch past the limit of 50.
+async fn too_large(response: reqwest::Response) {
+    let body = expect_json(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(body["error"], "payload_too_large");
+    assert!(body["message"].as_str().unwrap().contains("50"), "{body}");
+}
+
+fn csv_batch(references: impl Iterator<Item = String>) -> String {
+    let mut csv = String::from(
+        "reference,municipality,contract_start,rent,household_size,household_income\n",
+    );
+    for reference in references {
+        csv.push_str(&format!("{reference},GM0629,2026-03-15,650.00,2,30000\n"));
+    }
+    csv
+}
+
+async fn a_json_batch_past_the_record_limit_is_413_while_it_is_read(app: TestApp) {
+    let small = with_a_limit_of_50(&app).await;
+    let t = small.setup_wassenaar();
+    // 51 empty records: 413, not a 422 about their missing fields.
+    too_large(small.post_json(&t.dwb, &json!(vec![json!({}); 51])).await).await;
+    // 51 valid records, bare and wrapped: 413, and not one is stored.
+    let valid: Vec<_> = (0..51).map(|i| letting(&format!("J-{i}"))).collect();
+    too_large(small.post_json(&t.dwb, &json!(valid)).await).await;
+    too_large(small.post_json(&t.dwb, &json!({ "lettings": valid })).await).await;
+    let first = small
+        .get(&t.dwb, "/api/v1/lettings/J-0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::NOT_FOUND);
+
+    // The reading stops at the 51st record: what follows is never read. Broken JSON after it
+    // is not a 400, and a client that has not sent the rest gets its answer at once.
+    let records: Vec<String> = (0..51)
+        .map(|i| letting(&format!("J-{i}")).to_string())
+        .collect();
+    let start = format!("[{}, {{\"reference\": ", records.join(", "));
+    let answer = send_raw(
+        &small,
+        post_head(&t.dwb, "application/json", start.len() + 10_000_000),
+        start.into_bytes(),
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(answer.status, 413, "{} {}", answer.headers, answer.body);
+    assert!(answer.body.contains("payload_too_large"), "{}", answer.body);
+    assert!(
+        answer.waited < Duration::from_secs(10),
+        "{:?}",
+        answer.waited
+    );
+
+    // 50 is still a batch.
+    let fifty: Vec<_> = (0..50).map(|i| letting(&format!("J-{i}"))).collect();
+    let body = small.post_ok(&t.dwb, &json!(fifty)).await;
+    assert_eq!(body["created"], 50);
+    drop(app);
+}
+
+async fn a_csv_batch_past_the_record_limit_is_413_while_it_is_read(app: TestApp) {
+    let small = with_a_limit_of_50(&app).await;
+    let t = small.setup_wassenaar();
+    // 51 valid rows, and 51 rows of one character (each a row with too few cells).
+    too_large(
+        small
+            .post_csv(&t.dwb, &csv_batch((0..51).map(|i| format!("C-{i}"))))
+            .await,
+    )
+    .await;
+    let mut short_rows = csv_batch(std::iter::empty());
+    short_rows.push_str(&"x\n".repeat(51));
+    too_large(small.post_csv(&t.dwb, &short_rows).await).await;
+    // A 52nd row that is not even UTF-8 is never read.
+    let mut then_garbage = csv_batch((0..51).map(|i| format!("C-{i}"))).into_bytes();
+    then_garbage.extend_from_slice(b"\xff\xfe,\xff\n");
+    let response = small
+        .client
+        .post(small.url("/api/v1/lettings"))
+        .bearer_auth(&t.dwb)
+        .header("Content-Type", "text/csv")
+        .body(then_garbage)
+        .send()
+        .await
+        .unwrap();
+    too_large(response).await;
+    let first = small
+        .get(&t.dwb, "/api/v1/lettings/C-0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::NOT_FOUND);
+    let quota = small.quota(&t.municipality, "GM0629", "2026").await;
+    assert_eq!(scope(&quota, None)["lettings"], 0);
+
+    let body = expect_json(
+        small
+            .post_csv(&t.dwb, &csv_batch((0..50).map(|i| format!("C-{i}"))))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(body["created"], 50);
+    drop(app);
 }
