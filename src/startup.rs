@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpResponse, HttpServer};
@@ -44,6 +45,10 @@ impl Application {
             reference,
             max_body_bytes: settings.max_body_bytes,
             max_batch_records: settings.max_batch_records,
+            ingest_permits: Arc::new(tokio::sync::Semaphore::new(
+                settings.max_concurrent_ingests.max(1),
+            )),
+            body_read_timeout: Duration::from_secs(settings.body_read_timeout_seconds.max(1)),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -7,6 +7,7 @@
 //! actix closes the connection after the answer.
 
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 use actix_web::web::{self, Bytes};
 use futures_util::StreamExt;
@@ -39,16 +40,25 @@ pub enum Forwarded {
     ParserStopped,
 }
 
-/// Passes the body on to the parser chunk by chunk. A body above `limit` bytes is `413`, and
-/// one that cannot be read `400`; either way the parser then sees the body end early, and its
-/// result is not used.
+/// Passes the body on to the parser chunk by chunk. A body above `limit` bytes is `413`, one
+/// that cannot be read `400`, and one the client has not sent whole within `timeout` `408`
+/// (time spent waiting for the parser to take a chunk is not counted against the client);
+/// either way the parser then sees the body end early, and its result is not used.
 pub async fn forward(
     mut payload: web::Payload,
     sender: mpsc::Sender<Bytes>,
     limit: usize,
+    timeout: Duration,
 ) -> Result<Forwarded, ApiError> {
     let mut received = 0usize;
-    while let Some(chunk) = payload.next().await {
+    let mut left = timeout;
+    loop {
+        let waiting = Instant::now();
+        let next = tokio::time::timeout(left, payload.next())
+            .await
+            .map_err(|_| too_late(timeout, received))?;
+        left = left.saturating_sub(waiting.elapsed());
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|e| {
             ApiError::bad_request(
                 "body_unreadable",
@@ -64,6 +74,14 @@ pub async fn forward(
         }
     }
     Ok(Forwarded::Whole)
+}
+
+/// `408` for a body that did not arrive in time.
+fn too_late(timeout: Duration, received: usize) -> ApiError {
+    ApiError::RequestTimeout(format!(
+        "the request body did not arrive within {} seconds ({received} bytes came); send it faster or split the batch",
+        timeout.as_secs()
+    ))
 }
 
 /// `413` for a body above the size limit.

@@ -5,8 +5,11 @@
 //! with invalid content is `Validation` or `Unprocessable` (422); a missing or unknown token is
 //! `Unauthorized` (401); a valid token asking for what it may not is `Forbidden` (403). Anything
 //! that is the service's own fault is `Internal` (500) or `DatabaseUnavailable` (503): their
-//! detail goes to the log, never to the client.
+//! detail goes to the log, never to the client. A request the service has no room for now is
+//! `Busy` (503 with `Retry-After`); a body that does not arrive in time is `RequestTimeout`
+//! (408).
 
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -33,6 +36,15 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The body did not arrive within the read time-out.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The service is at its limit for this kind of request; try again after the given seconds.
+    #[error("{message}")]
+    Busy {
+        message: String,
+        retry_after_seconds: u64,
+    },
     /// Rendered with the problems listed (at most 1000) and `problems_total`.
     #[error("{message}")]
     Validation {
@@ -125,6 +137,8 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::RequestTimeout(_) => "request_timeout",
+            ApiError::Busy { .. } => "busy",
             ApiError::Validation { .. } => "validation_failed",
             ApiError::Unprocessable { code, .. } => code,
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
@@ -174,6 +188,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Validation { .. } | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -199,8 +215,17 @@ impl ResponseError for ApiError {
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unauthorized(_)) {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
+        match self {
+            ApiError::Unauthorized(_) => {
+                response.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::Busy {
+                retry_after_seconds,
+                ..
+            } => {
+                response.insert_header((RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            _ => {}
         }
         response.json(ErrorAnswer {
             error: self.code(),
@@ -262,5 +287,20 @@ mod tests {
         assert!(one.get("problems_truncated").is_none(), "{one}");
         let plain = body_of(&ApiError::Forbidden("no".into()));
         assert!(plain.get("problems").is_none() && plain.get("problems_total").is_none());
+    }
+
+    #[test]
+    fn busy_is_503_with_retry_after_and_a_late_body_is_408() {
+        let busy = ApiError::Busy {
+            message: "full".into(),
+            retry_after_seconds: 5,
+        };
+        let response = busy.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "5");
+        assert_eq!(body_of(&busy)["error"], "busy");
+        let late = ApiError::RequestTimeout("late".into());
+        assert_eq!(late.status_code(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(body_of(&late)["error"], "request_timeout");
     }
 }

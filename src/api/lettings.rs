@@ -55,6 +55,10 @@ pub struct LettingRecord {
     pub corporation: Option<String>,
 }
 
+/// What a `503 busy` asks the client to wait before posting again (an ingest of 100000
+/// records takes a few seconds).
+const INGEST_RETRY_AFTER_SECONDS: u64 = 5;
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct LettingBatch {
@@ -121,9 +125,12 @@ fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError
         (status = 400, description = "The body cannot be read", body = ErrorBody),
         (status = 401, description = "No or unknown token", body = ErrorBody),
         (status = 403, description = "Not a corporation, or a record names another corporation", body = ErrorBody),
-        (status = 413, description = "Body above the size limit or more than 100000 records", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within the read time-out (30 s by default)", body = ErrorBody),
+        (status = 413, description = "Body above the size limit, or more than 100000 records (refused as soon as the 100001st is read)", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
         (status = 422, description = "Invalid records; the first 1000 problems are listed, `problems_total` counts them all, and nothing is stored", body = ErrorBody),
+        (status = 503, description = "The service is at its limit of concurrent ingests (`busy`, with `Retry-After`), or the database does not answer", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "With `busy`: seconds to wait before posting again"))),
     )
 )]
 #[post("/api/v1/lettings")]
@@ -136,6 +143,16 @@ pub async fn post_lettings(
     let corporation = caller.require_corporation()?.to_string();
     let format = body_format(&req)?;
     check_declared_length(&req, state.max_body_bytes)?;
+    // Held to the end of the request: at most `max_concurrent_ingests` bodies are read,
+    // parsed and stored at once; one more is refused now rather than queued.
+    let _ingest = state
+        .ingest_permits
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy {
+            message: "the service is handling as many batches as it takes at once; post this one again shortly".into(),
+            retry_after_seconds: INGEST_RETRY_AFTER_SECONDS,
+        })?;
     let reference = state.reference.clone();
     let registered = caller.org().municipalities.clone();
     let max_records = state.max_batch_records;
@@ -174,7 +191,12 @@ pub async fn post_lettings(
             problems,
         })
     });
-    let forward = body::forward(payload, sender, state.max_body_bytes);
+    let forward = body::forward(
+        payload,
+        sender,
+        state.max_body_bytes,
+        state.body_read_timeout,
+    );
     let prepared = match select(pin!(parse), pin!(forward)).await {
         // The parser stopped before the body ended (it sees the end only once the forwarding
         // is over): its answer stands, and the rest of the body is not read.

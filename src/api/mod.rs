@@ -15,8 +15,9 @@ pub mod reports;
 pub mod webhooks;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::config::ReferenceData;
@@ -29,6 +30,10 @@ pub struct AppState {
     pub reference: Arc<ReferenceData>,
     pub max_body_bytes: usize,
     pub max_batch_records: usize,
+    /// One permit per ingest that may run at once (`max_concurrent_ingests`).
+    pub ingest_permits: Arc<Semaphore>,
+    /// How long a client has to send a whole request body.
+    pub body_read_timeout: Duration,
 }
 
 impl AppState {

@@ -16,7 +16,9 @@ on_both_backends!(
     one_record_with_a_long_reference_and_many_unknown_keys_gets_a_small_422,
     a_batch_with_thousands_of_problems_lists_the_first_1000_and_counts_them_all,
     a_json_batch_past_the_record_limit_is_413_while_it_is_read,
-    a_csv_batch_past_the_record_limit_is_413_while_it_is_read
+    a_csv_batch_past_the_record_limit_is_413_while_it_is_read,
+    an_ingest_past_the_concurrency_limit_is_503_with_retry_after,
+    a_body_that_stops_arriving_is_408_and_the_service_stays_healthy
 );
 
 async fn an_unknown_query_parameter_is_a_400_naming_it(app: TestApp) {
@@ -384,5 +386,123 @@ async fn a_csv_batch_past_the_record_limit_is_413_while_it_is_read(app: TestApp)
     )
     .await;
     assert_eq!(body["created"], 50);
+    drop(app);
+}
+
+async fn an_ingest_past_the_concurrency_limit_is_503_with_retry_after(app: TestApp) {
+    let one = TestApp::spawn_with(app.backend, |s| s.max_concurrent_ingests = 1)
+        .await
+        .unwrap();
+    let t = one.setup_wassenaar();
+    // A slow ingest: the head and half the body now, the rest later.
+    let body = json!([letting("S-1")]).to_string().into_bytes();
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let (first_half, second_half) = (first_half.to_vec(), second_half.to_vec());
+    let address = one.address.trim_start_matches("http://").to_string();
+    let head = post_head(&t.dwb, "application/json", body.len());
+    let mut slow = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&first_half).unwrap();
+        stream
+    })
+    .await
+    .unwrap();
+
+    // Another ingest while it is in progress is refused at once. (Until the slow one has been
+    // let in, another may get through: it is an invalid batch, so it stores nothing.)
+    let mut refused = None;
+    for _ in 0..50 {
+        let started = Instant::now();
+        let response = one.post_json(&t.willibrordus, &json!([{}])).await;
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+            refused = Some((response, started.elapsed()));
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (response, took) = refused.expect("a second ingest was never refused");
+    assert!(took < Duration::from_secs(2), "refused after {took:?}");
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
+    assert!(retry_after >= 1);
+    let body = expect_json(response, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(body["error"], "busy");
+    assert!(body["message"].is_string());
+    // Reads are not ingests.
+    one.quota(&t.municipality, "GM0629", "2026").await;
+
+    // The slow one still succeeds once the rest arrives.
+    let answer = tokio::task::spawn_blocking(move || {
+        slow.write_all(&second_half).unwrap();
+        slow.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        String::from_utf8_lossy(&read_answer(&mut slow)).to_string()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"created\":1"), "{answer}");
+    // And the limit is free again.
+    let body = one.post_ok(&t.willibrordus, &json!([letting("S-2")])).await;
+    assert_eq!(body["created"], 1);
+    drop(app);
+}
+
+async fn a_body_that_stops_arriving_is_408_and_the_service_stays_healthy(app: TestApp) {
+    let strict = TestApp::spawn_with(app.backend, |s| {
+        s.body_read_timeout_seconds = 1;
+        s.max_concurrent_ingests = 1;
+    })
+    .await
+    .unwrap();
+    let t = strict.setup_wassenaar();
+    let body = json!([letting("T-1"), letting("T-2")]).to_string();
+    let part = body.as_bytes()[..20].to_vec();
+    let answer = send_raw(
+        &strict,
+        post_head(&t.dwb, "application/json", body.len()),
+        part,
+        Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(answer.status, 408, "{} {}", answer.headers, answer.body);
+    assert!(
+        answer.waited >= Duration::from_millis(900) && answer.waited < Duration::from_secs(5),
+        "answered after {:?}",
+        answer.waited
+    );
+    let error: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(error["error"], "request_timeout");
+    assert!(error["message"].is_string());
+
+    // Still healthy: the next ingests go through (the stopped one let go of the only ingest
+    // permit), and nothing of the stopped one was stored.
+    let health = strict
+        .client
+        .get(strict.url("/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let stopped = strict
+        .get(&t.dwb, "/api/v1/lettings/T-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), StatusCode::NOT_FOUND);
+    for i in 0..3 {
+        let body = strict
+            .post_ok(&t.dwb, &json!([letting(&format!("T-{i}"))]))
+            .await;
+        assert_eq!(body["received"], 1);
+    }
     drop(app);
 }
