@@ -243,26 +243,12 @@ mod tests {
     use crate::domain::problem::MAX_LISTED_PROBLEMS;
 
     fn body_of(error: &ApiError) -> serde_json::Value {
-        let response = error.error_response();
-        let bytes = match actix_web::body::to_bytes(response.into_body()).now_or_never() {
-            Some(Ok(bytes)) => bytes,
-            _ => panic!("body"),
-        };
-        serde_json::from_slice(&bytes).unwrap()
-    }
-
-    trait NowOrNever: std::future::Future + Sized {
-        fn now_or_never(self) -> Option<Self::Output> {
-            let waker = std::task::Waker::noop();
-            let mut cx = std::task::Context::from_waker(waker);
-            let mut fut = std::pin::pin!(self);
-            match fut.as_mut().poll(&mut cx) {
-                std::task::Poll::Ready(out) => Some(out),
-                std::task::Poll::Pending => None,
-            }
+        let body = actix_web::body::to_bytes(error.error_response().into_body());
+        match futures_util::FutureExt::now_or_never(body) {
+            Some(Ok(bytes)) => serde_json::from_slice(&bytes).unwrap(),
+            _ => panic!("an error body is ready at once"),
         }
     }
-    impl<F: std::future::Future> NowOrNever for F {}
 
     #[test]
     fn a_validation_error_lists_at_most_1000_problems_and_says_how_many_there_were() {
