@@ -243,7 +243,7 @@ async fn run(
         decimal_comma: false,
     };
     let prepared = ingest::validate_batch(&records, &ctx)
-        .unwrap_or_else(|p| panic!("bench rows valid: {:?}", &p[..1]));
+        .unwrap_or_else(|p| panic!("bench rows valid: {:?}", &p.listed()[..1]));
     let ceiling = |label: &str, method: PlainInsert| -> f64 {
         let raw_db = new_database(backend, server, label);
         let raw_pool = db::connect_pool(&raw_db.url, 1).unwrap();

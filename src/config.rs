@@ -53,6 +53,10 @@ pub struct Settings {
     pub log_level: String,
     pub max_body_bytes: usize,
     pub max_batch_records: usize,
+    /// Ingests that may run at once; one more is refused with 503 and `Retry-After`.
+    pub max_concurrent_ingests: usize,
+    /// Seconds a client has to send a whole request body (408 after that).
+    pub body_read_timeout_seconds: u64,
     pub pool_size: u32,
     pub shutdown_timeout_seconds: u64,
     /// How often the webhook worker looks for due deliveries (milliseconds).

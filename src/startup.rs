@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpResponse, HttpServer};
@@ -49,6 +50,10 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             max_batch_records: settings.max_batch_records,
             webhook_allow_private_addresses: settings.webhook_allow_private_addresses,
+            ingest_permits: Arc::new(tokio::sync::Semaphore::new(
+                settings.max_concurrent_ingests.max(1),
+            )),
+            body_read_timeout: Duration::from_secs(settings.body_read_timeout_seconds.max(1)),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -98,11 +103,10 @@ impl Application {
                 )
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(|| async {
-                    HttpResponse::NotFound().json(api::error::ErrorBody {
-                        error: "not_found".into(),
-                        message: "no such endpoint; see /api/v1/openapi.json or /docs/".into(),
-                        problems: None,
-                    })
+                    HttpResponse::NotFound().json(api::error::ErrorBody::plain(
+                        "not_found",
+                        "no such endpoint; see /api/v1/openapi.json or /docs/",
+                    ))
                 }))
         })
         .shutdown_timeout(settings.shutdown_timeout_seconds);

@@ -5,14 +5,17 @@
 //! with invalid content is `Validation` or `Unprocessable` (422); a missing or unknown token is
 //! `Unauthorized` (401); a valid token asking for what it may not is `Forbidden` (403). Anything
 //! that is the service's own fault is `Internal` (500) or `DatabaseUnavailable` (503): their
-//! detail goes to the log, never to the client.
+//! detail goes to the log, never to the client. A request the service has no room for now is
+//! `Busy` (503 with `Retry-After`); a body that does not arrive in time is `RequestTimeout`
+//! (408).
 
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use crate::domain::problem::Problem;
+pub use crate::domain::problem::{Problem, ProblemList};
 
 /// What every handler returns.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -33,10 +36,20 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The body did not arrive within the read time-out.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The service is at its limit for this kind of request; try again after the given seconds.
+    #[error("{message}")]
+    Busy {
+        message: String,
+        retry_after_seconds: u64,
+    },
+    /// Rendered with the problems listed (at most 1000) and `problems_total`.
     #[error("{message}")]
     Validation {
         message: String,
-        problems: Vec<Problem>,
+        problems: ProblemList,
     },
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
@@ -53,9 +66,42 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
-    /// With `validation_failed`: every problem found.
+    /// With `validation_failed`: the problems found, in order; at most 1000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<Problem>>,
+    /// With `validation_failed`: how many problems there were in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_total: Option<usize>,
+    /// With `validation_failed`: `true` when `problems` lists only the first 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_truncated: Option<bool>,
+}
+
+impl ErrorBody {
+    /// An error with no problem list.
+    pub fn plain(error: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            message: message.into(),
+            problems: None,
+            problems_total: None,
+            problems_truncated: None,
+        }
+    }
+}
+
+/// [`ErrorBody`] as written: the same fields, with the problems borrowed from the error rather
+/// than copied (a list can be a thousand problems long).
+#[derive(Serialize)]
+struct ErrorAnswer<'a> {
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [Problem]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems_total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems_truncated: Option<bool>,
 }
 
 impl ApiError {
@@ -91,6 +137,8 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::RequestTimeout(_) => "request_timeout",
+            ApiError::Busy { .. } => "busy",
             ApiError::Validation { .. } => "validation_failed",
             ApiError::Unprocessable { code, .. } => code,
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
@@ -107,7 +155,7 @@ impl From<Problem> for ApiError {
                 Some(field) => format!("{field}: {}", problem.message),
                 None => problem.message.clone(),
             },
-            problems: vec![problem],
+            problems: problem.into(),
         }
     }
 }
@@ -140,6 +188,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Validation { .. } | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -161,17 +211,82 @@ impl ResponseError for ApiError {
             other => other.to_string(),
         };
         let problems = match self {
-            ApiError::Validation { problems, .. } => Some(problems.clone()),
+            ApiError::Validation { problems, .. } => Some(problems),
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unauthorized(_)) {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
+        match self {
+            ApiError::Unauthorized(_) => {
+                response.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            ApiError::Busy {
+                retry_after_seconds,
+                ..
+            } => {
+                response.insert_header((RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            _ => {}
         }
-        response.json(ErrorBody {
-            error: self.code().to_string(),
+        response.json(ErrorAnswer {
+            error: self.code(),
             message,
-            problems,
+            problems: problems.map(ProblemList::listed),
+            problems_total: problems.map(ProblemList::total),
+            problems_truncated: problems.and_then(|p| p.is_truncated().then_some(true)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::problem::MAX_LISTED_PROBLEMS;
+
+    fn body_of(error: &ApiError) -> serde_json::Value {
+        let body = actix_web::body::to_bytes(error.error_response().into_body());
+        match futures_util::FutureExt::now_or_never(body) {
+            Some(Ok(bytes)) => serde_json::from_slice(&bytes).unwrap(),
+            _ => panic!("an error body is ready at once"),
+        }
+    }
+
+    #[test]
+    fn a_validation_error_lists_at_most_1000_problems_and_says_how_many_there_were() {
+        let problems: Vec<Problem> = (0..MAX_LISTED_PROBLEMS + 1)
+            .map(|i| Problem::of_field("rent", format!("problem {i}")))
+            .collect();
+        let error = ApiError::Validation {
+            message: "m".into(),
+            problems: problems.into(),
+        };
+        let body = body_of(&error);
+        assert_eq!(body["error"], "validation_failed");
+        assert_eq!(
+            body["problems"].as_array().unwrap().len(),
+            MAX_LISTED_PROBLEMS
+        );
+        assert_eq!(body["problems_total"], MAX_LISTED_PROBLEMS + 1);
+        assert_eq!(body["problems_truncated"], true);
+
+        let one = body_of(&ApiError::invalid_field("note", "too long"));
+        assert_eq!(one["problems_total"], 1);
+        assert!(one.get("problems_truncated").is_none(), "{one}");
+        let plain = body_of(&ApiError::Forbidden("no".into()));
+        assert!(plain.get("problems").is_none() && plain.get("problems_total").is_none());
+    }
+
+    #[test]
+    fn busy_is_503_with_retry_after_and_a_late_body_is_408() {
+        let busy = ApiError::Busy {
+            message: "full".into(),
+            retry_after_seconds: 5,
+        };
+        let response = busy.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "5");
+        assert_eq!(body_of(&busy)["error"], "busy");
+        let late = ApiError::RequestTimeout("late".into());
+        assert_eq!(late.status_code(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(body_of(&late)["error"], "request_timeout");
     }
 }

@@ -1,17 +1,21 @@
 //! `POST /api/v1/lettings`, `GET` and `DELETE /api/v1/lettings/{reference}`.
 
+use std::pin::pin;
+
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use futures_util::StreamExt;
+use futures_util::future::{select, Either};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
+use super::body;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::service::ingest::{self, BatchContext, BodyError, CsvDialect};
+use crate::domain::problem::echo;
+use crate::service::ingest::{self, BatchContext, BodyError, BodyFormat};
 use crate::service::letting_changes::{store_batch, withdraw};
 use crate::service::letting_views::{self, IngestBody, LettingBody};
 use crate::telemetry::spawn_blocking_with_span;
@@ -51,21 +55,19 @@ pub struct LettingRecord {
     pub corporation: Option<String>,
 }
 
+/// What a `503 busy` asks the client to wait before posting again (an ingest of 100000
+/// records takes a few seconds).
+const INGEST_RETRY_AFTER_SECONDS: u64 = 5;
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct LettingBatch {
     pub lettings: Vec<LettingRecord>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyFormat {
-    Json,
-    Csv,
-}
-
 /// JSON for `application/json` (and `+json`), CSV for `text/csv` and `application/csv`. Without
 /// a content type, or with curl's default form type, the body's first character decides.
-fn body_format(req: &HttpRequest, body: &[u8]) -> Result<BodyFormat, ApiError> {
+fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -84,53 +86,25 @@ fn body_format(req: &HttpRequest, body: &[u8]) -> Result<BodyFormat, ApiError> {
         None
         | Some(
             "" | "application/x-www-form-urlencoded" | "text/plain" | "application/octet-stream",
-        ) => {
-            let first = body.iter().find(|b| !b.is_ascii_whitespace());
-            Ok(if matches!(first, Some(b'[' | b'{')) {
-                BodyFormat::Json
-            } else {
-                BodyFormat::Csv
-            })
-        }
+        ) => Ok(BodyFormat::Unknown),
         Some(other) => Err(ApiError::UnsupportedMediaType(format!(
-            "content type {other:?} is not accepted; send application/json or text/csv"
+            "content type {:?} is not accepted; send application/json or text/csv",
+            echo(other)
         ))),
     }
 }
 
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<web::BytesMut, ApiError> {
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!(
-            "the request body is larger than {limit} bytes ({} MiB); split the batch",
-            limit / (1024 * 1024)
-        ))
-    };
+/// `413` at once for a body whose declared length is above the limit.
+fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(too_large());
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > limit as u64 => Err(body::too_large(limit)),
+        _ => Ok(()),
     }
-    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(
-                "body_unreadable",
-                format!("the request body could not be read: {e}"),
-            )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// Posts a batch of the caller's letting records. All or nothing: any invalid record makes
@@ -151,9 +125,12 @@ async fn read_body(
         (status = 400, description = "The body cannot be read", body = ErrorBody),
         (status = 401, description = "No or unknown token", body = ErrorBody),
         (status = 403, description = "Not a corporation, or a record names another corporation", body = ErrorBody),
-        (status = 413, description = "Body above the size limit or more than 100000 records", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within the read time-out (30 s by default)", body = ErrorBody),
+        (status = 413, description = "Body above the size limit, or more than 100000 records (refused as soon as the 100001st is read)", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
-        (status = 422, description = "Invalid records; every problem is listed and nothing is stored", body = ErrorBody),
+        (status = 422, description = "Invalid records; the first 1000 problems are listed, `problems_total` counts them all, and nothing is stored", body = ErrorBody),
+        (status = 503, description = "The service is at its limit of concurrent ingests (`busy`, with `Retry-After`), or the database does not answer", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "With `busy`: seconds to wait before posting again"))),
     )
 )]
 #[post("/api/v1/lettings")]
@@ -164,27 +141,28 @@ pub async fn post_lettings(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let corporation = caller.require_corporation()?.to_string();
-    let body = read_body(&req, payload, state.max_body_bytes).await?;
-    let format = body_format(&req, &body)?;
+    let format = body_format(&req)?;
+    check_declared_length(&req, state.max_body_bytes)?;
+    // Held to the end of the request: at most `max_concurrent_ingests` bodies are read,
+    // parsed and stored at once; one more is refused now rather than queued.
+    let _ingest = state
+        .ingest_permits
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy {
+            message: "the service is handling as many batches as it takes at once; post this one again shortly".into(),
+            retry_after_seconds: INGEST_RETRY_AFTER_SECONDS,
+        })?;
     let reference = state.reference.clone();
     let registered = caller.org().municipalities.clone();
     let max_records = state.max_batch_records;
     let owner = corporation.clone();
-    let prepared = spawn_blocking_with_span(move || {
-        let (records, decimal_comma) = match format {
-            BodyFormat::Json => (ingest::parse_json(&body).map_err(body_error)?, false),
-            BodyFormat::Csv => {
-                let (records, dialect) = ingest::parse_csv(&body).map_err(body_error)?;
-                (records, dialect == CsvDialect::Semicolon)
-            }
-        };
-        drop(body);
-        if records.len() > max_records {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the batch holds {} records; at most {max_records} are accepted in one request",
-                records.len()
-            )));
-        }
+    // The body is parsed on the blocking pool while it arrives: never held whole, and a batch
+    // past the record limit is refused as soon as its first extra record is read.
+    let (sender, body) = body::channel();
+    let parse = spawn_blocking_with_span(move || {
+        let batch = ingest::read_batch(body, format, max_records).map_err(body_error)?;
+        let records = batch.records;
         let foreign: Vec<String> = records
             .iter()
             .enumerate()
@@ -202,18 +180,35 @@ pub async fn post_lettings(
             reference: &reference,
             registered_municipalities: &registered,
             today: Utc::now().date_naive(),
-            decimal_comma,
+            decimal_comma: batch.decimal_comma,
         };
         ingest::validate_batch(&records, &ctx).map_err(|problems| ApiError::Validation {
             message: format!(
                 "{} problem(s) in the batch of {} record(s); nothing was stored",
-                problems.len(),
+                problems.total(),
                 records.len()
             ),
             problems,
         })
-    })
-    .await??;
+    });
+    let forward = body::forward(
+        payload,
+        sender,
+        state.max_body_bytes,
+        state.body_read_timeout,
+    );
+    let prepared = match select(pin!(parse), pin!(forward)).await {
+        // The parser stopped before the body ended (it sees the end only once the forwarding
+        // is over): its answer stands, and the rest of the body is not read.
+        Either::Left((parsed, _unread)) => parsed??,
+        // A body that did not arrive whole is answered for that, whatever the parser made of
+        // the part it saw.
+        Either::Right((forwarded, parse)) => {
+            let parsed = parse.await;
+            forwarded?;
+            parsed??
+        }
+    };
     let now = Utc::now().naive_utc();
     let reference = state.reference.clone();
     let (counts, alert_changes) = caller
@@ -236,10 +231,13 @@ pub async fn post_lettings(
 fn body_error(e: BodyError) -> ApiError {
     match e {
         BodyError::Malformed(message) => ApiError::bad_request("malformed_body", message),
+        BodyError::TooManyRecords { limit } => ApiError::PayloadTooLarge(format!(
+            "the batch holds more than {limit} records; at most {limit} are accepted in one request"
+        )),
         BodyError::Header(problems) => ApiError::Validation {
             message: format!(
                 "the CSV header has {} problem(s); nothing was stored",
-                problems.len()
+                problems.total()
             ),
             problems,
         },

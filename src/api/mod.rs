@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod body;
 pub mod error;
 pub mod guards;
 pub mod health;
@@ -17,8 +18,9 @@ pub mod request_log;
 pub mod webhooks;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::config::ReferenceData;
@@ -33,6 +35,10 @@ pub struct AppState {
     pub max_batch_records: usize,
     /// See [`crate::config::Settings::webhook_allow_private_addresses`].
     pub webhook_allow_private_addresses: bool,
+    /// One permit per ingest that may run at once (`max_concurrent_ingests`).
+    pub ingest_permits: Arc<Semaphore>,
+    /// How long a client has to send a whole request body.
+    pub body_read_timeout: Duration,
 }
 
 impl AppState {

@@ -230,7 +230,7 @@ pub async fn put_plan(
     )
     .map_err(|problems| ApiError::Validation {
         message: "the plan is not valid; nothing was stored".into(),
-        problems,
+        problems: problems.into(),
     })?;
     let by = caller.org().id.clone();
     let reference = state.reference.clone();

@@ -59,7 +59,7 @@ impl RootSpanBuilder for RequestSpan {
         if status.is_client_error() {
             let code = api_error.map_or("-", ApiError::code);
             let problems = match api_error {
-                Some(ApiError::Validation { problems, .. }) => problems.len(),
+                Some(ApiError::Validation { problems, .. }) => problems.total(),
                 _ => 0,
             };
             tracing::info!(

@@ -90,11 +90,10 @@ impl Refusal {
         HttpResponse::TooManyRequests()
             .insert_header((RETRY_AFTER, seconds.to_string()))
             .insert_header(("X-Content-Type-Options", "nosniff"))
-            .json(ErrorBody {
-                error: "rate_limited".into(),
-                message: format!("{what}; try again in {seconds} s"),
-                problems: None,
-            })
+            .json(ErrorBody::plain(
+                "rate_limited",
+                format!("{what}; try again in {seconds} s"),
+            ))
     }
 }
 

@@ -16,14 +16,18 @@ use super::raw::{
 use super::{FieldProblem, Route, FIELDS, MAX_DAYS_AHEAD};
 use crate::domain::agreement::AgreementBook;
 use crate::domain::norms::NormsTable;
+use crate::domain::problem::echo;
 
 const MAX_REFERENCE_CHARS: usize = 64;
 const MAX_EXCLUDED_REASON_CHARS: usize = 200;
 const MAX_HOUSEHOLD_SIZE: i64 = 20;
 
-/// A problem for every field name the contract does not know.
+/// A problem for every field name the contract does not know, up to
+/// [`MAX_LISTED_UNKNOWN_FIELDS`](super::MAX_LISTED_UNKNOWN_FIELDS) of them; then one
+/// problem for the record that says how many more there were.
 pub fn check_unknown_fields(raw: &RawLetting) -> Vec<FieldProblem> {
-    raw.unknown_fields
+    let mut problems: Vec<FieldProblem> = raw
+        .unknown_fields()
         .iter()
         .map(|name| {
             FieldProblem::new(
@@ -34,7 +38,19 @@ pub fn check_unknown_fields(raw: &RawLetting) -> Vec<FieldProblem> {
                 ),
             )
         })
-        .collect()
+        .collect();
+    let more = raw.more_unknown_fields();
+    if more > 0 {
+        problems.push(FieldProblem {
+            field: None,
+            message: format!(
+                "and {more} more unknown field{}; the fields are: {}",
+                if more == 1 { "" } else { "s" },
+                FIELDS.join(", ")
+            ),
+        });
+    }
+    problems
 }
 
 /// The corporation's own reference (kenmerk) of the letting: 1–64 characters of
@@ -59,7 +75,7 @@ pub fn check_reference(raw: &RawLetting) -> Result<String, FieldProblem> {
             format!("reference {reference:?} holds {bad:?}; only letters A-Z a-z, digits and . _ / - are allowed"),
         ));
     }
-    Ok(reference)
+    Ok(reference.to_string())
 }
 
 /// The municipality (gemeente) by its CBS code, one the posting corporation is registered for.
@@ -68,20 +84,21 @@ pub fn check_municipality(
     registered: &BTreeSet<String>,
 ) -> Result<String, FieldProblem> {
     let m = required_text(raw, "municipality")?;
-    if !is_municipality_code(&m) {
+    if !is_municipality_code(m) {
         Err(FieldProblem::new(
             "municipality",
             format!(
-                "{m:?} is not a CBS municipality code; use GM followed by 4 digits, e.g. GM0629"
+                "{:?} is not a CBS municipality code; use GM followed by 4 digits, e.g. GM0629",
+                echo(m)
             ),
         ))
-    } else if !registered.contains(&m) {
+    } else if !registered.contains(m) {
         Err(FieldProblem::new(
             "municipality",
             format!("your organisation is not registered for municipality {m}; ask the service administrator to register it"),
         ))
     } else {
-        Ok(m)
+        Ok(m.to_string())
     }
 }
 
@@ -98,10 +115,13 @@ pub fn check_contract_start(
     today: NaiveDate,
 ) -> Result<NaiveDate, FieldProblem> {
     let text = required_text_or_number(raw, "contract_start")?;
-    let Some(date) = parse_iso_date(&text) else {
+    let Some(date) = parse_iso_date(text) else {
         return Err(FieldProblem::new(
             "contract_start",
-            format!("{text:?} is not a date; use YYYY-MM-DD, e.g. 2026-03-01"),
+            format!(
+                "{:?} is not a date; use YYYY-MM-DD, e.g. 2026-03-01",
+                echo(text)
+            ),
         ));
     };
     if norms.for_year(date.year()).is_none() {
@@ -196,7 +216,11 @@ pub fn check_route(raw: &RawLetting) -> Result<Route, FieldProblem> {
         let names: Vec<&str> = Route::ALL.iter().map(|r| r.as_str()).collect();
         FieldProblem::new(
             "route",
-            format!("{text:?} is not a route; use one of {}", names.join(", ")),
+            format!(
+                "{:?} is not a route; use one of {}",
+                echo(text),
+                names.join(", ")
+            ),
         )
     })
 }
@@ -214,13 +238,14 @@ pub fn check_urgency(
         return Ok(None);
     };
     let agreement = agreements.applicable(municipality, year);
-    if agreement.allows_urgency(&category) {
-        Ok(Some(category))
+    if agreement.allows_urgency(category) {
+        Ok(Some(category.to_string()))
     } else {
         Err(FieldProblem::new(
             "urgency",
             format!(
-                "{category:?} is not an urgency category of agreement {}; use null or one of {}",
+                "{:?} is not an urgency category of agreement {}; use null or one of {}",
+                echo(category),
                 agreement.id,
                 agreement.urgency_categories.join(", ")
             ),
@@ -232,16 +257,13 @@ pub fn check_urgency(
 /// at most 200 characters.
 pub fn check_excluded_reason(raw: &RawLetting) -> Result<Option<String>, FieldProblem> {
     let reason = optional_text(raw, "excluded_reason")?;
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > MAX_EXCLUDED_REASON_CHARS)
-    {
+    if reason.is_some_and(|r| r.chars().count() > MAX_EXCLUDED_REASON_CHARS) {
         return Err(FieldProblem::new(
             "excluded_reason",
             format!("excluded_reason is longer than {MAX_EXCLUDED_REASON_CHARS} characters"),
         ));
     }
-    Ok(reason)
+    Ok(reason.map(str::to_string))
 }
 
 /// The posting corporation (woningcorporatie): here only that it is text, when given; the

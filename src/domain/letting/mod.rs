@@ -29,7 +29,7 @@ pub use checks::{
     check_rent, check_route, check_unknown_fields, check_urgency, is_municipality_code,
 };
 pub use classify::{classify, Classification};
-pub use raw::{parse_amount, RawLetting, RawValue};
+pub use raw::{parse_amount, RawLetting, RawValue, MAX_LISTED_UNKNOWN_FIELDS};
 
 /// The fields a letting record may carry, in the contract's order.
 pub const FIELDS: [&str; 12] = [

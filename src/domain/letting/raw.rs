@@ -8,6 +8,11 @@ use rust_decimal::Decimal;
 
 use super::{FieldProblem, FIELDS};
 use crate::domain::money;
+use crate::domain::problem::{cut, echo};
+
+/// The most unknown field names of one record that are kept (and reported one by one); the
+/// rest are only counted.
+pub const MAX_LISTED_UNKNOWN_FIELDS: usize = 20;
 
 /// One submitted value, before any check, whatever the format it came in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +26,13 @@ pub enum RawValue {
     Structured,
 }
 
-/// One submitted record: the known fields by position in [`FIELDS`], and any unknown names.
+/// One submitted record: the known fields by position in [`FIELDS`], and the unknown names
+/// (the first [`MAX_LISTED_UNKNOWN_FIELDS`], cut short; the rest counted).
 #[derive(Debug, Clone, Default)]
 pub struct RawLetting {
     values: [Option<RawValue>; FIELDS.len()],
-    pub unknown_fields: Vec<String>,
+    unknown_fields: Vec<String>,
+    more_unknown_fields: usize,
 }
 
 impl RawLetting {
@@ -33,8 +40,28 @@ impl RawLetting {
     pub fn set(&mut self, name: &str, value: RawValue) {
         match FIELDS.iter().position(|f| *f == name) {
             Some(i) => self.values[i] = Some(value),
-            None => self.unknown_fields.push(name.to_string()),
+            None => self.note_unknown(name),
         }
+    }
+
+    /// Notes a field name the contract does not know: kept, cut short, while fewer than
+    /// [`MAX_LISTED_UNKNOWN_FIELDS`] are; counted after that.
+    pub fn note_unknown(&mut self, name: &str) {
+        if self.unknown_fields.len() < MAX_LISTED_UNKNOWN_FIELDS {
+            self.unknown_fields.push(cut(name).to_string());
+        } else {
+            self.more_unknown_fields += 1;
+        }
+    }
+
+    /// The unknown field names kept, each at most 64 characters.
+    pub fn unknown_fields(&self) -> &[String] {
+        &self.unknown_fields
+    }
+
+    /// How many unknown field names there were beyond those kept.
+    pub fn more_unknown_fields(&self) -> usize {
+        self.more_unknown_fields
     }
 
     pub fn get(&self, name: &str) -> Option<&RawValue> {
@@ -53,10 +80,10 @@ impl RawLetting {
     }
 
     /// The `corporation` field as submitted, when present.
-    pub fn corporation_text(&self) -> Option<String> {
+    pub fn corporation_text(&self) -> Option<&str> {
         match self.get("corporation") {
-            Some(RawValue::Text(t)) if !t.is_empty() => Some(t.clone()),
-            Some(RawValue::Number(n)) => Some(n.clone()),
+            Some(RawValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
+            Some(RawValue::Number(n)) => Some(n.as_str()),
             _ => None,
         }
     }
@@ -76,12 +103,13 @@ fn missing(field: &str) -> FieldProblem {
     FieldProblem::new(field, format!("{field} is required"))
 }
 
-/// Non-empty text; absent, null or empty is "required".
-pub(super) fn required_text(raw: &RawLetting, field: &str) -> Result<String, FieldProblem> {
+/// Non-empty text; absent, null or empty is "required". Borrowed: a check copies the value
+/// only once it is valid.
+pub(super) fn required_text<'a>(raw: &'a RawLetting, field: &str) -> Result<&'a str, FieldProblem> {
     match raw.get(field) {
         None | Some(RawValue::Null) => Err(missing(field)),
         Some(RawValue::Text(t)) if t.is_empty() => Err(missing(field)),
-        Some(RawValue::Text(t)) => Ok(t.clone()),
+        Some(RawValue::Text(t)) => Ok(t.as_str()),
         Some(other) => Err(FieldProblem::new(
             field,
             format!("{field} must be text, not {}", type_name(other)),
@@ -90,12 +118,12 @@ pub(super) fn required_text(raw: &RawLetting, field: &str) -> Result<String, Fie
 }
 
 /// Like [`required_text`], but a number is taken as its text too.
-pub(super) fn required_text_or_number(
-    raw: &RawLetting,
+pub(super) fn required_text_or_number<'a>(
+    raw: &'a RawLetting,
     field: &str,
-) -> Result<String, FieldProblem> {
+) -> Result<&'a str, FieldProblem> {
     match raw.get(field) {
-        Some(RawValue::Number(n)) => Ok(n.clone()),
+        Some(RawValue::Number(n)) => Ok(n.as_str()),
         _ => required_text(raw, field),
     }
 }
@@ -133,7 +161,8 @@ pub fn parse_amount(text: &str, decimal_comma: bool) -> Result<Decimal, String> 
     let candidate = if decimal_comma && trimmed.contains(',') {
         if trimmed.contains('.') {
             return Err(format!(
-                "{trimmed:?} has both a comma and a point; write the amount without a thousands separator, e.g. 1234,56"
+                "{:?} has both a comma and a point; write the amount without a thousands separator, e.g. 1234,56",
+                echo(trimmed)
             ));
         }
         normalised = trimmed.replace(',', ".");
@@ -158,10 +187,10 @@ pub fn parse_amount(text: &str, decimal_comma: bool) -> Result<Decimal, String> 
         } else {
             ""
         };
-        return Err(format!("{trimmed:?} is not a number{hint}"));
+        return Err(format!("{:?} is not a number{hint}", echo(trimmed)));
     };
     if money::to_cents(amount).is_none() {
-        return Err(format!("{trimmed} has more than 2 decimals"));
+        return Err(format!("{} has more than 2 decimals", echo(trimmed)));
     }
     Ok(amount.normalize())
 }
@@ -184,7 +213,7 @@ pub(super) fn required_integer(raw: &RawLetting, field: &str) -> Result<i64, Fie
     trimmed.parse::<i64>().map_err(|_| {
         FieldProblem::new(
             field,
-            format!("{field} must be a whole number; got {trimmed:?}"),
+            format!("{field} must be a whole number; got {:?}", echo(trimmed)),
         )
     })
 }
@@ -200,7 +229,7 @@ pub(super) fn optional_bool(raw: &RawLetting, field: &str) -> Result<bool, Field
             "false" | "0" => Ok(false),
             _ => Err(FieldProblem::new(
                 field,
-                format!("{field} must be true or false; got {t:?}"),
+                format!("{field} must be true or false; got {:?}", echo(t)),
             )),
         },
         Some(other) => Err(FieldProblem::new(
@@ -210,12 +239,15 @@ pub(super) fn optional_bool(raw: &RawLetting, field: &str) -> Result<bool, Field
     }
 }
 
-/// `Ok(None)` when absent, null or empty.
-pub(super) fn optional_text(raw: &RawLetting, field: &str) -> Result<Option<String>, FieldProblem> {
+/// `Ok(None)` when absent, null or empty. Borrowed, like [`required_text`].
+pub(super) fn optional_text<'a>(
+    raw: &'a RawLetting,
+    field: &str,
+) -> Result<Option<&'a str>, FieldProblem> {
     match raw.get(field) {
         None | Some(RawValue::Null) => Ok(None),
         Some(RawValue::Text(t)) if t.is_empty() => Ok(None),
-        Some(RawValue::Text(t)) => Ok(Some(t.clone())),
+        Some(RawValue::Text(t)) => Ok(Some(t.as_str())),
         Some(other) => Err(FieldProblem::new(
             field,
             format!("{field} must be text or null, not {}", type_name(other)),

@@ -1,0 +1,244 @@
+//! A CSV body read as it streams in, one cell at a time (with `csv-core`, the parser under the
+//! `csv` crate): the rows are counted as they are read and reading stops at the first row past
+//! the limit, and of each row only the cells under a header column are kept, so neither a
+//! batch of too many rows nor one row of millions of cells is ever held in memory.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use csv_core::ReadFieldResult;
+
+use super::{malformed, strip_bom, BodyError, RawRecord};
+use crate::domain::letting::{RawLetting, RawValue, FIELDS, REQUIRED_FIELDS};
+use crate::domain::problem::{cut, Problem, ProblemList};
+
+/// The separator and decimal style of a CSV body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvDialect {
+    /// `,` separated, decimal point.
+    Comma,
+    /// `;` separated, as Dutch Excel writes it; a decimal comma is accepted.
+    Semicolon,
+}
+
+/// How much of the header line the separator is guessed from.
+const HEADER_SNIFF_BYTES: usize = 64 * 1024;
+
+/// Picks the separator from the header line: whichever of `;` and `,` it holds more of.
+pub fn detect_dialect(body: &[u8]) -> CsvDialect {
+    let header = body.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let semicolons = header.iter().filter(|b| **b == b';').count();
+    let commas = header.iter().filter(|b| **b == b',').count();
+    if semicolons > commas {
+        CsvDialect::Semicolon
+    } else {
+        CsvDialect::Comma
+    }
+}
+
+/// Reads a CSV body with a header row of field names, in any order, and at most `max_records`
+/// rows under it.
+pub fn read_csv(
+    body: impl Read,
+    max_records: usize,
+) -> Result<(Vec<RawRecord>, CsvDialect), BodyError> {
+    let unreadable = |e: std::io::Error| malformed("the body could not be read", e);
+    let body = strip_bom(body).map_err(unreadable)?;
+    // The separator is guessed from the header line (its first 64 KiB), read ahead.
+    let (head, body) = super::read_ahead(body, HEADER_SNIFF_BYTES, |seen| seen.contains(&b'\n'))
+        .map_err(unreadable)?;
+    let dialect = detect_dialect(&head);
+    let mut cells = Cells::new(
+        std::io::Cursor::new(head).chain(body),
+        match dialect {
+            CsvDialect::Semicolon => b';',
+            CsvDialect::Comma => b',',
+        },
+    );
+    let columns = read_header(&mut cells)?;
+
+    let mut records = Vec::new();
+    loop {
+        let mut raw = RawLetting::default();
+        let mut not_utf8 = false;
+        let row = cells.next_row(|i, cell| match std::str::from_utf8(cell) {
+            Ok(text) => {
+                if let Some(field) = columns.get(i) {
+                    if !text.is_empty() {
+                        raw.set(field, RawValue::Text(text.to_string()));
+                    }
+                }
+            }
+            Err(_) => not_utf8 = true,
+        })?;
+        let Some(row) = row else { break };
+        if not_utf8 {
+            return Err(BodyError::Malformed(format!(
+                "cannot read the CSV: {}",
+                not_utf8_text(row.line)
+            )));
+        }
+        if records.len() == max_records {
+            return Err(BodyError::TooManyRecords { limit: max_records });
+        }
+        let record_problem = (row.cells != columns.len()).then(|| {
+            format!(
+                "this row has {} cells; the header has {}",
+                row.cells,
+                columns.len()
+            )
+        });
+        records.push(RawRecord {
+            raw,
+            line: Some(row.line),
+            record_problem,
+        });
+    }
+    Ok((records, dialect))
+}
+
+/// The header's columns, each a field of the contract; or every problem with the header.
+fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyError> {
+    let mut problems = ProblemList::new();
+    let mut columns = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut not_utf8 = false;
+    let header_problem = |field: &str, message: String| Problem {
+        index: None,
+        reference: None,
+        field: Some(field.to_string()),
+        message,
+        line: Some(1),
+    };
+    let header = cells.next_row(|_, cell| {
+        let Ok(text) = std::str::from_utf8(cell) else {
+            not_utf8 = true;
+            return;
+        };
+        let name = text.trim();
+        match FIELDS.iter().find(|f| name.eq_ignore_ascii_case(f)) {
+            Some(field) if seen.insert(*field) => columns.push(*field),
+            Some(field) => problems.push(header_problem(
+                field,
+                format!("column {field:?} appears more than once"),
+            )),
+            // A header of a million unknown columns makes a million problems: past what is
+            // listed they are only counted.
+            None if !problems.has_room() => problems.count(1),
+            None => {
+                let short = cut(name).to_ascii_lowercase();
+                let shown = if short.len() < name.len() {
+                    format!("{short}…")
+                } else {
+                    short.clone()
+                };
+                problems.push(header_problem(
+                    &short,
+                    format!(
+                        "unknown column {shown:?}; the columns are: {}",
+                        FIELDS.join(", ")
+                    ),
+                ))
+            }
+        }
+    })?;
+    if not_utf8 {
+        return Err(BodyError::Malformed(format!(
+            "cannot read the CSV header: {}",
+            not_utf8_text(header.map_or(1, |h| h.line))
+        )));
+    }
+    for required in REQUIRED_FIELDS {
+        if !columns.contains(&required) {
+            problems.push(header_problem(
+                required,
+                format!("required column {required:?} is missing"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(BodyError::Header(problems))
+    }
+}
+
+fn not_utf8_text(line: u64) -> String {
+    format!("line {line} is not UTF-8 text; export the file as 'CSV UTF-8'")
+}
+
+/// Where a row ended: how many cells it had and the line it started on.
+struct Row {
+    cells: usize,
+    line: u64,
+}
+
+/// The cells of a CSV body, one at a time, with the quoting rules of the `csv` crate.
+struct Cells<R> {
+    parser: csv_core::Reader,
+    body: R,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// One cell's unquoted bytes; as long as the longest cell.
+    cell: Vec<u8>,
+}
+
+impl<R: Read> Cells<R> {
+    fn new(body: R, delimiter: u8) -> Self {
+        Self {
+            parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            body,
+            input: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            cell: vec![0; 256],
+        }
+    }
+
+    /// Reads one row, handing each cell to `each` with its position; `None` at the end.
+    fn next_row(&mut self, mut each: impl FnMut(usize, &[u8])) -> Result<Option<Row>, BodyError> {
+        // Like the csv crate: a row starts on the line the reader is at when it begins it.
+        let line = self.parser.line();
+        let mut cells = 0;
+        let mut written = 0;
+        loop {
+            if self.start == self.end {
+                self.end = read_some(&mut self.body, &mut self.input)
+                    .map_err(|e| malformed("the body could not be read", e))?;
+                self.start = 0;
+            }
+            if written == self.cell.len() {
+                self.cell.resize(self.cell.len() * 2, 0);
+            }
+            // An empty input tells the parser the body has ended.
+            let (result, read, wrote) = self
+                .parser
+                .read_field(&self.input[self.start..self.end], &mut self.cell[written..]);
+            self.start += read;
+            written += wrote;
+            match result {
+                ReadFieldResult::InputEmpty | ReadFieldResult::OutputFull => {}
+                ReadFieldResult::Field { record_end } => {
+                    each(cells, &self.cell[..written]);
+                    cells += 1;
+                    written = 0;
+                    if record_end {
+                        return Ok(Some(Row { cells, line }));
+                    }
+                }
+                ReadFieldResult::End => return Ok(None),
+            }
+        }
+    }
+}
+
+/// Reads what is there, retrying an interrupted read; 0 at the end.
+fn read_some(body: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match body.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
