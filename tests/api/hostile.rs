@@ -578,7 +578,9 @@ async fn an_ingest_past_the_concurrency_limit_is_503_with_retry_after(app: TestA
             refused = Some((response, started.elapsed()));
             break;
         }
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (response, took) = refused.expect("a second ingest was never refused");
