@@ -35,39 +35,27 @@ impl From<&Agreement> for AgreementRef {
 
 /// A count as the small-numbers rule shows it: a number, `"<5"` or `"x"`.
 pub fn shown_count() -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(0)),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(["<5", "x"])),
-        )
-        .build()
-        .into()
+    number_or(&["<5", "x"], false)
 }
 
 /// A denominator as the small-numbers rule shows it: a number, `"<5"` or null.
 pub fn shown_denominator() -> utoipa::openapi::schema::Schema {
+    number_or(&["<5"], true)
+}
+
+fn number_or(words: &[&str], nullable: bool) -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(0)),
-        )
+    let mut one_of = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(["<5"])),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .build()
-        .into()
+                .enum_values(Some(words.iter().copied())),
+        );
+    if nullable {
+        one_of = one_of.item(ObjectBuilder::new().schema_type(Type::Null));
+    }
+    one_of.build().into()
 }
 
 /// One metric, as the API reports it.
