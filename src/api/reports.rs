@@ -93,6 +93,14 @@ pub async fn get_report(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut response = HttpResponse::Ok();
     response.content_type(rendered.content_type);
+    if rendered.content_type.starts_with("text/html") {
+        // The report is one self-contained page: inline styles and SVG, no script, nothing
+        // loaded from elsewhere, never framed.
+        response.insert_header((
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(REPORT_CSP),
+        ));
+    }
     if let Some(name) = &rendered.file_name {
         let value = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
             .unwrap_or(HeaderValue::from_static("attachment"));
@@ -139,6 +147,10 @@ pub async fn publish_report(
         .ok_or_else(|| ApiError::Conflict(format!("the report for {half_text} is already published; use ?current=true to see what changed since")))?;
     Ok(HttpResponse::Created().json(publication))
 }
+
+/// The Content-Security-Policy of the HTML report.
+const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                          frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The routes of this module, for the router and the OpenAPI document alike.
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -29,6 +29,17 @@ pub fn cell_text(cell: &Cell, lang: Lang) -> String {
     }
 }
 
+/// A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a leading apostrophe, so opening the report never runs
+/// anything (OWASP, "CSV Injection"). Numbers are written as numbers and are never text cells.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Renders the tables as one CSV document (UTF-8 with BOM, so Excel reads the accents).
 pub fn render(tables: &[Table], lang: Lang) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
@@ -44,11 +55,41 @@ pub fn render(tables: &[Table], lang: Lang) -> Result<Vec<u8>, csv::Error> {
             }
         }
         for row in &table.rows {
-            writer.write_record(row.iter().map(|c| cell_text(c, lang)))?;
+            writer.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => inert(t),
+                other => cell_text(other, lang),
+            }))?;
         }
     }
     writer.flush()?;
     writer
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_written_inert() {
+        let table = Table {
+            name: "t".into(),
+            title: "T".into(),
+            headers: vec!["naam".into(), "aantal".into()],
+            rows: vec![
+                vec![Cell::Text("=HYPERLINK(\"http://x\")".into()), Cell::Int(-3)],
+                vec![Cell::Text("@SUM(A1)".into()), Cell::Int(4)],
+                vec![Cell::Text("Woonstichting".into()), Cell::Int(5)],
+            ],
+            empty_note: None,
+        };
+        let text = String::from_utf8(render(&[table], Lang::Nl).unwrap()).unwrap();
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"http://x\"\")\";-3"),
+            "{text}"
+        );
+        assert!(text.contains("'@SUM(A1);4"), "{text}");
+        assert!(text.contains("\nWoonstichting;5"), "{text}");
+    }
 }

@@ -46,7 +46,11 @@ pub fn shown_denominator() -> utoipa::openapi::schema::Schema {
 fn number_or(words: &[&str], nullable: bool) -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     let mut one_of = OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        )
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
