@@ -89,6 +89,30 @@ pub fn payload(change: &AlertChange) -> serde_json::Value {
     })
 }
 
+/// Whether a webhook's owner may receive an alert change's figures: the municipality itself
+/// (its id is its CBS code) and the corporation whose scope the alert is on. Everyone else
+/// gets the payload of [`payload_withheld`], as the alert list shows it to them.
+fn sees_figures(owner: &str, change: &AlertChange) -> bool {
+    owner == change.municipality || change.corporation.as_deref() == Some(owner)
+}
+
+/// The payload for a reader who may not see the figures (small-numbers rule): the count as
+/// `"<5"`, `"x"` or 0, denominator and share null; level, state and limit stay.
+pub fn payload_withheld(change: &AlertChange) -> serde_json::Value {
+    let mut value = payload(change);
+    let alert = &mut value["alert"];
+    alert["count"] = if change.count == 0 {
+        json!(0)
+    } else if crate::domain::disclosure::is_small(change.count) {
+        json!("<5")
+    } else {
+        json!("x")
+    };
+    alert["denominator"] = serde_json::Value::Null;
+    alert["share"] = serde_json::Value::Null;
+    value
+}
+
 /// Queues every change for every active webhook of its municipality. Call in the transaction
 /// that made the changes.
 pub fn enqueue(
@@ -110,10 +134,16 @@ pub fn enqueue(
             .filter(|w| w.active)
             .collect();
         for change in list {
-            let body = payload(change).to_string();
+            let exact = payload(change).to_string();
+            let withheld = payload_withheld(change).to_string();
             let event = format!("alert.{}", change.change.as_str());
             for hook in &hooks {
-                store::enqueue(conn, hook.id, change.alert_id, &event, &body, now)?;
+                let body = if sees_figures(&hook.owner, change) {
+                    &exact
+                } else {
+                    &withheld
+                };
+                store::enqueue(conn, hook.id, change.alert_id, &event, body, now)?;
                 queued += 1;
             }
         }

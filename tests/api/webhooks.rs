@@ -13,6 +13,7 @@ use sha2::Sha256;
 use crate::helpers::{expect_json, letting_with, TestApp, Tokens};
 
 on_both_backends!(
+    a_webhook_of_another_reader_gets_the_alert_without_its_figures,
     alert_changes_reach_a_receiver_signed_even_across_an_outage_and_a_restart,
     webhooks_are_for_readers_and_stoppable,
     only_https_to_public_addresses_unless_private_addresses_are_allowed,
@@ -632,4 +633,59 @@ async fn two_instances_send_each_delivery_once(app: TestApp) {
     }
     drop(second);
     receiver.stop().await;
+}
+
+async fn a_webhook_of_another_reader_gets_the_alert_without_its_figures(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let mut for_municipality = Receiver::new();
+    let mut for_tenants = Receiver::new();
+    let mut for_dwb = Receiver::new();
+    for_municipality.start();
+    for_tenants.start();
+    for_dwb.start();
+    for (token, receiver) in [
+        (&t.municipality, &for_municipality),
+        (&t.tenants, &for_tenants),
+        (&t.dwb, &for_dwb),
+    ] {
+        expect_json(
+            app.add_webhook(token, &receiver.url()).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    open_an_alert(&app, &t).await;
+    for receiver in [&for_municipality, &for_tenants, &for_dwb] {
+        eventually("the warnings arrive", || receiver.bodies().len() >= 2).await;
+    }
+    let alerts = |receiver: &Receiver| -> Vec<Value> {
+        receiver
+            .bodies()
+            .into_iter()
+            .map(|(_, _, _, body)| body["alert"].clone())
+            .collect()
+    };
+    for alert in alerts(&for_municipality) {
+        assert!(
+            alert["count"].is_u64() && alert["share"].is_number(),
+            "{alert}"
+        );
+    }
+    for alert in alerts(&for_tenants) {
+        assert!(
+            alert["share"].is_null() && alert["denominator"].is_null(),
+            "{alert}"
+        );
+        let count = &alert["count"];
+        assert!(count == "x" || count == "<5" || count == 0, "{alert}");
+        assert!(
+            alert["level"].is_string() && alert["limit"].is_number(),
+            "{alert}"
+        );
+    }
+    // A corporation gets the figures of its own scope only.
+    for alert in alerts(&for_dwb) {
+        let own = alert["corporation"] == "dwb";
+        assert_eq!(alert["count"].is_u64(), own, "{alert}");
+    }
 }
