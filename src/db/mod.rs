@@ -122,9 +122,10 @@ impl DatabaseUrl {
                 // synchronous = FULL syncs the WAL at every commit, so a batch that was answered
                 // 200 survives a power loss (NORMAL may lose the last commits; see
                 // docs/operations.md). Foreign keys are off by default in SQLite.
+                let synchronous = sqlite_synchronous();
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
                 ))?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -133,6 +134,16 @@ impl DatabaseUrl {
                 Ok(DbConnection::Postgresql(PgConnection::establish(url)?))
             }
         }
+    }
+}
+
+/// SQLite's `synchronous` setting: `FULL`, unless `QUOTAMONITOR_SQLITE_SYNCHRONOUS=normal` trades
+/// the last answered batches on a power loss for speed (docs/operations.md; the benchmark
+/// measures both).
+fn sqlite_synchronous() -> &'static str {
+    match std::env::var("QUOTAMONITOR_SQLITE_SYNCHRONOUS") {
+        Ok(v) if v.eq_ignore_ascii_case("normal") => "NORMAL",
+        _ => "FULL",
     }
 }
 
