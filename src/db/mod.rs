@@ -5,7 +5,6 @@
 
 pub mod alerts;
 pub mod backup;
-pub mod gauges;
 pub mod lease;
 pub mod letting_rows;
 pub mod lettings;

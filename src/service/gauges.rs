@@ -1,6 +1,7 @@
 //! What `/metrics` reads from the database: webhook deliveries by state.
 
-use crate::db::{gauges, DbConnection};
+use crate::db::webhooks as store;
+use crate::db::DbConnection;
 use crate::domain::webhook::DeliveryState;
 use crate::telemetry::metrics::DeliveryCounts;
 
@@ -8,12 +9,12 @@ use crate::telemetry::metrics::DeliveryCounts;
 /// many pending ones have failed before.
 pub fn webhook_deliveries(conn: &mut DbConnection) -> diesel::QueryResult<DeliveryCounts> {
     let mut counts = DeliveryCounts::default();
-    for state in [DeliveryState::Pending, DeliveryState::Delivered] {
+    for state in DeliveryState::ALL {
         counts.by_state.insert(state.as_str().to_string(), 0);
     }
     counts
         .by_state
-        .extend(gauges::webhook_deliveries_by_state(conn)?);
-    counts.retrying = gauges::webhook_deliveries_retrying(conn)?;
+        .extend(store::webhook_deliveries_by_state(conn)?);
+    counts.retrying = store::webhook_deliveries_retrying(conn)?;
     Ok(counts)
 }

@@ -229,12 +229,22 @@ pub fn quota_status(
 ) -> diesel::QueryResult<QuotaBody> {
     let agreement = reference.agreements.applicable(municipality, period.year());
     let groups = count_period_groups(conn, municipality, period.first_day(), period.last_day())?;
-    Ok(QuotaBody {
+    Ok(quota_body(municipality, period, &agreement, &groups))
+}
+
+/// The quota answer for a period from its group counts (whole months of the period).
+pub fn quota_body(
+    municipality: &str,
+    period: Period,
+    agreement: &Agreement,
+    groups: &[GroupCount],
+) -> QuotaBody {
+    QuotaBody {
         municipality: municipality.to_string(),
         period: period.to_string(),
         from: period.first_day(),
         to: period.last_day(),
-        agreement: AgreementRef::from(&agreement),
-        scopes: scope_bodies(&groups, &agreement),
-    })
+        agreement: AgreementRef::from(agreement),
+        scopes: scope_bodies(groups, agreement),
+    }
 }

@@ -12,21 +12,22 @@ use serde_json::{json, Value};
 
 use crate::config::ReferenceData;
 use crate::db::month_counts::{profiles, ProfileRow};
-use crate::db::quota::count_groups;
+use crate::db::quota::{count_groups, GroupCount};
 use crate::db::DbConnection;
+use crate::domain::agreement::Agreement;
 use crate::domain::allocation_plan::category_of;
 use crate::domain::disclosure::Shown;
 use crate::domain::linked_tables::{
     protect_chain, protect_plan, ChainShown, HousedFromLettings, Realised,
 };
 use crate::domain::metric::Metric;
-use crate::domain::period::Period;
+use crate::domain::period::{month_key, Period};
 use crate::domain::quota::ScopeCounts;
 use crate::domain::small_numbers::{denominator_of, Figure, ProtectedYear, Viewer};
 use crate::service::plans::{
     allocation_plan, status_holder_overview, AllocationPlanBody, StatusHoldersBody,
 };
-use crate::service::quota::{group_of, quota_status, QuotaBody};
+use crate::service::quota::{group_of, quota_body, quota_status, QuotaBody};
 
 /// The protected table of a municipality's quota figures for one calendar year.
 pub fn protected_year(
@@ -37,22 +38,37 @@ pub fn protected_year(
     viewer: &Viewer,
 ) -> QueryResult<ProtectedYear> {
     let agreement = reference.agreements.applicable(municipality, year);
-    let (Some(first), Some(last)) = (
+    let groups = year_groups(conn, municipality, year)?;
+    Ok(protect_groups(&groups, &agreement, viewer))
+}
+
+/// The group counts of a municipality's calendar year, per corporation and month.
+fn year_groups(
+    conn: &mut DbConnection,
+    municipality: &str,
+    year: i32,
+) -> QueryResult<Vec<GroupCount>> {
+    match (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
-        return Ok(ProtectedYear::new(&BTreeMap::new(), viewer));
-    };
+    ) {
+        (Some(first), Some(last)) => count_groups(conn, municipality, first, last),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The protected table of a year from its group counts.
+fn protect_groups(groups: &[GroupCount], agreement: &Agreement, viewer: &Viewer) -> ProtectedYear {
     let mut months: BTreeMap<String, [ScopeCounts; 12]> = BTreeMap::new();
-    for g in count_groups(conn, municipality, first, last)? {
+    for g in groups {
         let month = usize::try_from(g.contract_month % 100)
             .unwrap_or(1)
             .clamp(1, 12)
             - 1;
         let n = u64::try_from(g.lettings).unwrap_or(0);
-        months.entry(g.corporation.clone()).or_default()[month].add(&group_of(&g), n, &agreement);
+        months.entry(g.corporation.clone()).or_default()[month].add(&group_of(g), n, agreement);
     }
-    Ok(ProtectedYear::new(&months, viewer))
+    ProtectedYear::new(&months, viewer)
 }
 
 /// A count as a reader sees it: the number, `"<5"` or `"x"`.
@@ -82,13 +98,25 @@ pub fn quota_for(
     period: Period,
     viewer: &Viewer,
 ) -> QueryResult<Value> {
-    let body = quota_status(conn, reference, municipality, period)?;
-    let mut value = serde_json::to_value(&body)
-        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    if !viewer.is_exact() {
-        let table = protected_year(conn, reference, municipality, period.year(), viewer)?;
-        protect_quota(&mut value, &body, &table, period);
+    let to_value = |body: &QuotaBody| {
+        serde_json::to_value(body)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+    };
+    if viewer.is_exact() {
+        return to_value(&quota_status(conn, reference, municipality, period)?);
     }
+    // One read of the year serves both the protected table and the period's own figures.
+    let agreement = reference.agreements.applicable(municipality, period.year());
+    let groups = year_groups(conn, municipality, period.year())?;
+    let table = protect_groups(&groups, &agreement, viewer);
+    let months = month_key(period.first_day())..=month_key(period.last_day());
+    let in_period: Vec<GroupCount> = groups
+        .into_iter()
+        .filter(|g| months.contains(&g.contract_month))
+        .collect();
+    let body = quota_body(municipality, period, &agreement, &in_period);
+    let mut value = to_value(&body)?;
+    protect_quota(&mut value, &body, &table, period);
     Ok(value)
 }
 
