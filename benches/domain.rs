@@ -79,6 +79,7 @@ fn validate_and_classify_1000(bencher: divan::Bencher) {
     let registered: BTreeSet<String> = ["GM0629".to_string()].into();
     let ctx = BatchContext {
         reference: &reference,
+        norms: &reference.norms,
         registered_municipalities: &registered,
         today: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         decimal_comma: false,
@@ -93,7 +94,6 @@ fn validate_and_classify_1000(bencher: divan::Bencher) {
 #[divan::bench]
 fn classify_one(bencher: divan::Bencher) {
     let reference = ReferenceData::built_in().unwrap();
-    let norms = reference.norms.for_year(2026).unwrap().clone();
     let letting = LettingInput {
         reference: "B-1".into(),
         municipality: "GM0629".into(),
@@ -106,6 +106,9 @@ fn classify_one(bencher: divan::Bencher) {
         urgency: None,
         excluded_reason: None,
         passend_exception: false,
+        allocation_date: NaiveDate::from_ymd_opt(2026, 2, 10).unwrap(),
+        status_holder: false,
     };
-    bencher.bench(|| classify(divan::black_box(&letting), &norms));
+    let norms = reference.norms.applicable(2026).unwrap();
+    bencher.bench(|| classify(divan::black_box(&letting), norms));
 }

@@ -48,6 +48,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// National norms: the years known, and a new year's loaded into the database.
+    Norms {
+        #[command(subcommand)]
+        command: NormsCommand,
+    },
     /// Signal alerts.
     Alerts {
         #[command(subcommand)]
@@ -89,6 +94,18 @@ enum AlertsCommand {
         #[arg(long)]
         year: i32,
     },
+}
+
+#[derive(Subcommand)]
+enum NormsCommand {
+    /// Load a year's national norms (the layout of config/norms.toml, with its source) for
+    /// every instance; lettings classified provisionally for that year are reclassified.
+    Import {
+        /// The norms file.
+        file: std::path::PathBuf,
+    },
+    /// The years known, with their source and whether built in or imported.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -263,6 +280,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if tokens.is_empty() {
                 eprintln!("{org} has no active tokens");
             }
+            Ok(())
+        }
+        Command::Norms {
+            command: NormsCommand::Import { file },
+        } => {
+            let reference = ReferenceData::load(settings.config_dir.as_deref())?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let report = quotamonitor::cli::norms::import(
+                &mut *conn()?,
+                &reference,
+                &text,
+                chrono::Utc::now().naive_utc(),
+            )
+            .with_context(|| format!("importing the norms of {}", file.display()))?;
+            eprint!("{report}");
+            Ok(())
+        }
+        Command::Norms {
+            command: NormsCommand::List,
+        } => {
+            let reference = ReferenceData::load(settings.config_dir.as_deref())?;
+            print!(
+                "{}",
+                quotamonitor::cli::norms::list(&mut *conn()?, &reference)?
+            );
             Ok(())
         }
         Command::Alerts {

@@ -146,7 +146,10 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
     for profile in &PROFILES {
         let batch = generate(profile, norms, year, last_month)?
             .iter()
-            .map(|l| prepare(l, reference).ok_or_else(|| DemoError::Generated(l.reference.clone())))
+            .map(|l| {
+                prepare(l, &reference.norms)
+                    .ok_or_else(|| DemoError::Generated(l.reference.clone()))
+            })
             .collect::<Result<Vec<PreparedLetting>, _>>()?;
         let (result, _alerts) = store_batch(
             conn,
@@ -333,9 +336,11 @@ fn generate(
             household_income,
             pension_age,
             route,
+            status_holder: urgency.as_deref() == Some("status_holder"),
             urgency,
             excluded_reason,
             passend_exception: false,
+            allocation_date: contract_start,
         });
     }
     Ok(lettings)

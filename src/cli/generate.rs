@@ -173,8 +173,10 @@ pub fn generate(
                     excluded_reason: (rng.random_range(0..80) == 0)
                         .then(|| "wisselwoning".to_string()),
                     passend_exception: false,
+                    allocation_date: date,
+                    status_holder: false,
                 };
-                if let Some(p) = prepare(&input, reference) {
+                if let Some(p) = prepare(&input, &reference.norms) {
                     per_corporation[k].push(p);
                 }
             }

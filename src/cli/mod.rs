@@ -1,4 +1,6 @@
-//! Helpers of the command line: the demonstration municipality and the national data generator.
+//! Helpers of the command line: the demonstration municipality, the national data generator
+//! and the national norms an operator imports.
 
 pub mod demo;
 pub mod generate;
+pub mod norms;

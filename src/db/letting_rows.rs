@@ -22,6 +22,10 @@ pub struct LettingData {
     pub urgency: Option<String>,
     pub excluded_reason: Option<String>,
     pub passend_exception: bool,
+    /// Datum toewijzing: its year's norms classify the letting.
+    pub allocation_date: NaiveDate,
+    /// Housed under the status-holder task (taakstelling vergunninghouders).
+    pub status_holder: bool,
 }
 
 /// The stored classification of a letting against its year's norms.
@@ -38,6 +42,8 @@ pub struct ClassificationRow {
     pub in_passend_denominator: bool,
     pub passend_compliant: bool,
     pub is_urgent: bool,
+    /// Classified with the latest known norms because its own year had none yet.
+    pub norms_provisional: bool,
 }
 
 /// One validated and classified record, ready to store.
@@ -86,7 +92,7 @@ impl PartialEq for StoredLetting {
 impl Eq for StoredLetting {}
 
 /// Columns written per `lettings` row (all but `id`).
-pub(super) const LETTING_COLUMNS: usize = 26;
+pub(super) const LETTING_COLUMNS: usize = 29;
 
 /// A new `lettings` row: flat, so PostgreSQL can take it through binary COPY, and owned, so
 /// SQLite can insert it in statements diesel prepares once (a cached statement's type must
@@ -121,6 +127,9 @@ pub(super) struct NewLetting {
     is_urgent: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    allocation_date: NaiveDate,
+    status_holder: bool,
+    norms_provisional: bool,
 }
 
 impl NewLetting {
@@ -153,6 +162,9 @@ impl NewLetting {
             is_urgent: c.is_urgent,
             created_at: now,
             updated_at: now,
+            allocation_date: d.allocation_date,
+            status_holder: d.status_holder,
+            norms_provisional: c.norms_provisional,
         }
     }
 }
@@ -177,6 +189,8 @@ pub(super) struct NewVersion {
     excluded_reason: Option<String>,
     passend_exception: bool,
     recorded_at: NaiveDateTime,
+    allocation_date: NaiveDate,
+    status_holder: bool,
 }
 
 impl NewVersion {
@@ -206,6 +220,8 @@ impl NewVersion {
             excluded_reason: data.excluded_reason.clone(),
             passend_exception: data.passend_exception,
             recorded_at,
+            allocation_date: data.allocation_date,
+            status_holder: data.status_holder,
         }
     }
 }

@@ -224,6 +224,8 @@ pub fn history(
                 v::urgency,
                 v::excluded_reason,
                 v::passend_exception,
+                v::allocation_date,
+                v::status_holder,
             ),
             v::recorded_at,
         ))

@@ -10,6 +10,7 @@ pub mod letting_rows;
 pub mod lettings;
 pub mod locks;
 pub mod month_counts;
+pub mod norms;
 pub mod organisations;
 pub mod plans;
 pub mod quota;

@@ -30,6 +30,7 @@ struct Key {
     income_above_limit: bool,
     in_passend_denominator: bool,
     passend_compliant: bool,
+    local_priority: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
@@ -43,6 +44,7 @@ struct ProfileKey {
     urgency: String,
     household_size: i32,
     is_counted: bool,
+    status_holder: bool,
 }
 
 /// Changes to the per-month aggregates, gathered while lettings are written.
@@ -72,6 +74,7 @@ impl Deltas {
             income_above_limit: class.income_above_limit,
             in_passend_denominator: class.in_passend_denominator,
             passend_compliant: class.passend_compliant,
+            local_priority: data.route == "local_priority",
         };
         *self.by_key.entry(key).or_insert(0) += delta;
         let profile = ProfileKey {
@@ -83,6 +86,7 @@ impl Deltas {
             urgency: data.urgency.clone().unwrap_or_default(),
             household_size: data.household_size,
             is_counted: class.is_counted,
+            status_holder: data.status_holder,
         };
         *self.by_profile.entry(profile).or_insert(0) += delta;
     }
@@ -116,6 +120,7 @@ impl Deltas {
                         mc::income_above_limit,
                         mc::in_passend_denominator,
                         mc::passend_compliant,
+                        mc::local_priority,
                     ))
                     .do_update()
                     .set(mc::lettings.eq(mc::lettings + excluded(mc::lettings)))
@@ -135,6 +140,7 @@ impl Deltas {
                         mp::urgency,
                         mp::household_size,
                         mp::is_counted,
+                        mp::status_holder,
                     ))
                     .do_update()
                     .set(mp::lettings.eq(mp::lettings + excluded(mp::lettings)))
@@ -200,9 +206,9 @@ fn changed<K>(
 }
 
 /// Columns written per `letting_month_counts` row.
-const COUNT_COLUMNS: usize = 11;
+const COUNT_COLUMNS: usize = 12;
 /// Columns written per `letting_month_profiles` row.
-const PROFILE_COLUMNS: usize = 9;
+const PROFILE_COLUMNS: usize = 10;
 
 #[derive(Insertable)]
 #[diesel(table_name = mc)]
@@ -230,6 +236,8 @@ pub struct ProfileRow {
     pub urgency: Option<String>,
     pub household_size: i32,
     pub is_counted: bool,
+    /// Housed under the status-holder task.
+    pub status_holder: bool,
     pub lettings: i64,
 }
 
@@ -253,6 +261,7 @@ pub fn profiles(
             mp::urgency.nullable(),
             mp::household_size,
             mp::is_counted,
+            mp::status_holder,
             mp::lettings,
         ))
         .order((mp::corporation, mp::contract_month))
@@ -330,12 +339,11 @@ pub fn counted_by_route_and_urgency(
         .collect())
 }
 
-/// Persons (household size × lettings) housed under one urgency, summed by the database per
-/// contract month (yyyymm).
-pub fn persons_by_month(
+/// Persons (household size × lettings) housed under the status-holder task (the letting's
+/// `status_holder` flag), summed by the database per contract month (yyyymm).
+pub fn status_holder_persons_by_month(
     conn: &mut DbConnection,
     municipality: &str,
-    urgency: &str,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> QueryResult<Vec<(i32, i64)>> {
@@ -343,7 +351,7 @@ pub fn persons_by_month(
         .filter(mp::municipality.eq(municipality))
         .filter(mp::contract_month.ge(month_key(from)))
         .filter(mp::contract_month.le(month_key(to)))
-        .filter(mp::urgency.eq(urgency))
+        .filter(mp::status_holder.eq(true))
         .group_by(mp::contract_month)
         .select((
             mp::contract_month,
@@ -376,6 +384,7 @@ pub fn profiles_from_rows(
             l::urgency,
             l::household_size,
             l::is_counted,
+            l::status_holder,
         ))
         .select((
             l::corporation,
@@ -385,6 +394,7 @@ pub fn profiles_from_rows(
             l::urgency,
             l::household_size,
             l::is_counted,
+            l::status_holder,
             diesel::dsl::count_star(),
         ))
         .order((l::corporation, l::contract_month))

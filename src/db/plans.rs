@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::month_counts::{counted_by_route_and_urgency, persons_by_month};
+use super::month_counts::{self, counted_by_route_and_urgency};
 use super::schema::{
     allocation_plan_lines, allocation_plans, status_holder_placements, status_holder_targets,
 };
@@ -102,7 +102,7 @@ pub fn placements(conn: &mut DbConnection, municipality: &str) -> QueryResult<Ve
         .load(conn)
 }
 
-/// Persons housed through lettings under urgency `status_holder` (withdrawn ones left out),
+/// Persons housed through lettings under the status-holder task (withdrawn ones left out),
 /// per contract month (yyyymm).
 pub fn status_holder_persons_by_month(
     conn: &mut DbConnection,
@@ -111,7 +111,7 @@ pub fn status_holder_persons_by_month(
     to: NaiveDate,
 ) -> QueryResult<BTreeMap<i32, i64>> {
     Ok(
-        persons_by_month(conn, municipality, "status_holder", from, to)?
+        month_counts::status_holder_persons_by_month(conn, municipality, from, to)?
             .into_iter()
             .filter(|(_, persons)| *persons > 0)
             .collect(),

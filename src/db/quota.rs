@@ -21,6 +21,8 @@ pub struct GroupCount {
     pub income_above_limit: bool,
     pub in_passend_denominator: bool,
     pub passend_compliant: bool,
+    /// Allocated with priority for local ties (route `local_priority`, lokaal maatwerk).
+    pub local_priority: bool,
     pub lettings: i64,
 }
 
@@ -48,6 +50,7 @@ pub fn count_groups(
             m::income_above_limit,
             m::in_passend_denominator,
             m::passend_compliant,
+            m::local_priority,
             m::lettings,
         ))
         .order((m::corporation, m::contract_month))
@@ -72,6 +75,7 @@ struct PeriodGroup {
     income_above_limit: bool,
     in_passend_denominator: bool,
     passend_compliant: bool,
+    local_priority: bool,
     lettings: i64,
 }
 
@@ -97,6 +101,7 @@ pub fn count_period_groups(
             m::income_above_limit,
             m::in_passend_denominator,
             m::passend_compliant,
+            m::local_priority,
         ))
         .select((
             m::corporation,
@@ -107,6 +112,7 @@ pub fn count_period_groups(
             m::income_above_limit,
             m::in_passend_denominator,
             m::passend_compliant,
+            m::local_priority,
             summed_lettings(),
         ))
         .load(conn)?;
@@ -123,6 +129,7 @@ pub fn count_period_groups(
             income_above_limit: r.income_above_limit,
             in_passend_denominator: r.in_passend_denominator,
             passend_compliant: r.passend_compliant,
+            local_priority: r.local_priority,
             lettings: r.lettings,
         })
         .collect())
@@ -152,6 +159,7 @@ pub fn count_groups_from_rows(
             l::income_above_limit,
             l::in_passend_denominator,
             l::passend_compliant,
+            l::route,
         ))
         .select((
             l::corporation,
@@ -163,8 +171,56 @@ pub fn count_groups_from_rows(
             l::income_above_limit,
             l::in_passend_denominator,
             l::passend_compliant,
+            l::route,
             count_star(),
         ))
         .order((l::corporation, l::contract_month))
-        .load(conn)
+        .load::<RowGroup>(conn)
+        .map(|rows| {
+            // Grouped by route above; the aggregate keeps only whether it is local priority.
+            let mut merged: Vec<GroupCount> = Vec::with_capacity(rows.len());
+            for r in rows {
+                let group = GroupCount {
+                    corporation: r.corporation,
+                    contract_month: r.contract_month,
+                    is_social: r.is_social,
+                    is_counted: r.is_counted,
+                    urgency: r.urgency,
+                    within_rent_cap: r.within_rent_cap,
+                    income_above_limit: r.income_above_limit,
+                    in_passend_denominator: r.in_passend_denominator,
+                    passend_compliant: r.passend_compliant,
+                    local_priority: r.route == "local_priority",
+                    lettings: r.lettings,
+                };
+                match merged.iter_mut().find(|m| {
+                    GroupCount {
+                        lettings: 0,
+                        ..(*m).clone()
+                    } == GroupCount {
+                        lettings: 0,
+                        ..group.clone()
+                    }
+                }) {
+                    Some(m) => m.lettings += group.lettings,
+                    None => merged.push(group),
+                }
+            }
+            merged
+        })
+}
+
+#[derive(Queryable)]
+struct RowGroup {
+    corporation: String,
+    contract_month: i32,
+    is_social: bool,
+    is_counted: bool,
+    urgency: Option<String>,
+    within_rent_cap: bool,
+    income_above_limit: bool,
+    in_passend_denominator: bool,
+    passend_compliant: bool,
+    route: String,
+    lettings: i64,
 }

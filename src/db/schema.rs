@@ -57,6 +57,9 @@ diesel::table! {
         is_urgent -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        allocation_date -> Date,
+        status_holder -> Bool,
+        norms_provisional -> Bool,
     }
 }
 
@@ -79,6 +82,8 @@ diesel::table! {
         excluded_reason -> Nullable<Text>,
         passend_exception -> Bool,
         recorded_at -> Timestamp,
+        allocation_date -> Date,
+        status_holder -> Bool,
     }
 }
 
@@ -230,7 +235,7 @@ diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries);
 
 diesel::table! {
-    letting_month_counts (municipality, contract_month, corporation, is_social, is_counted, urgency, within_rent_cap, income_above_limit, in_passend_denominator, passend_compliant) {
+    letting_month_counts (municipality, contract_month, corporation, is_social, is_counted, urgency, within_rent_cap, income_above_limit, in_passend_denominator, passend_compliant, local_priority) {
         municipality -> Text,
         corporation -> Text,
         contract_month -> Integer,
@@ -241,12 +246,13 @@ diesel::table! {
         income_above_limit -> Bool,
         in_passend_denominator -> Bool,
         passend_compliant -> Bool,
+        local_priority -> Bool,
         lettings -> BigInt,
     }
 }
 
 diesel::table! {
-    letting_month_profiles (municipality, contract_month, corporation, rent_class, route, urgency, household_size, is_counted) {
+    letting_month_profiles (municipality, contract_month, corporation, rent_class, route, urgency, household_size, is_counted, status_holder) {
         municipality -> Text,
         corporation -> Text,
         contract_month -> Integer,
@@ -255,6 +261,25 @@ diesel::table! {
         urgency -> Text,
         household_size -> Integer,
         is_counted -> Bool,
+        status_holder -> Bool,
         lettings -> BigInt,
+    }
+}
+
+diesel::table! {
+    national_norms (year) {
+        year -> Integer,
+        source -> Text,
+        quality_discount_limit_cents -> BigInt,
+        rent_cap_low_cents -> BigInt,
+        rent_cap_high_cents -> BigInt,
+        social_rent_limit_cents -> BigInt,
+        social_income_limit_single_cents -> BigInt,
+        social_income_limit_multi_cents -> BigInt,
+        passend_income_limit_single_cents -> BigInt,
+        passend_income_limit_single_pension_cents -> BigInt,
+        passend_income_limit_multi_cents -> BigInt,
+        passend_income_limit_multi_pension_cents -> BigInt,
+        imported_at -> Timestamp,
     }
 }

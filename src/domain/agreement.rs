@@ -1,10 +1,12 @@
 //! Performance agreements (prestatieafspraken): per municipality and span of years, the limits
-//! (signaalwaarden) on the four quota metrics, the warning margin, the minimum number of
+//! on the quota metrics (only the urgent share is a signaalwaarde in Wassenaar; the others
+//! are agreed norms or the law), the warning margin, the minimum number of
 //! lettings before a state is judged, and the urgency categories (urgentiecategorieën).
 //!
 //! A municipality without an agreement of its own for a year gets the national norms:
 //! passend toewijzen at least 95% and the statutory free allocation room (vrije
-//! toewijzingsruimte) of at most 7.5% above the DAEB income limit; no urgent or rent-cap limit.
+//! toewijzingsruimte) of at most 7.5% above the DAEB income limit, and local priority of at most
+//! 50% (Huisvestingswet 2014 art. 14 lid 2); no urgent or rent-cap limit.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -38,6 +40,8 @@ pub struct Limits {
     pub rent_cap_share: Option<Decimal>,
     pub income_exemption_share: Option<Decimal>,
     pub passend_share: Option<Decimal>,
+    #[serde(default)]
+    pub local_priority_share: Option<Decimal>,
 }
 
 impl Limits {
@@ -47,6 +51,7 @@ impl Limits {
             Metric::RentCapShare => self.rent_cap_share,
             Metric::IncomeExemptionShare => self.income_exemption_share,
             Metric::PassendShare => self.passend_share,
+            Metric::LocalPriorityShare => self.local_priority_share,
         }
     }
 }
@@ -106,8 +111,9 @@ impl Agreement {
             municipality: municipality.into(),
             first_year: i32::MIN,
             last_year: i32::MAX,
-            source: "Woningwet art. 46/48 en BTIV art. 54a: passend toewijzen 95%, \
-                     vrije toewijzingsruimte 7,5%"
+            source: "Woningwet art. 46 lid 2 en BTIV 2015 art. 54 lid 1: passend toewijzen 95%; \
+                     Woningwet art. 48 lid 1 en BTIV 2015 art. 16: vrije toewijzingsruimte 7,5%; \
+                     Huisvestingswet 2014 art. 14 lid 2: lokaal maatwerk ten hoogste 50%"
                 .into(),
             warning_margin: default_warning_margin(),
             min_lettings: default_min_lettings(),
@@ -118,6 +124,7 @@ impl Agreement {
                 rent_cap_share: None,
                 income_exemption_share: Some(Decimal::new(75, 3)),
                 passend_share: Some(Decimal::new(95, 2)),
+                local_priority_share: Some(Decimal::new(50, 2)),
             },
         }
     }

@@ -7,6 +7,9 @@ pub enum Metric {
     RentCapShare,
     IncomeExemptionShare,
     PassendShare,
+    /// Lokaal maatwerk: counted lettings with priority for local ties. The Huisvestingswet
+    /// 2014 art. 14 lid 2 (as amended per 1 January 2024) caps it at 50%.
+    LocalPriorityShare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +30,12 @@ impl Bound {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 4] = [
+    pub const ALL: [Metric; 5] = [
         Metric::UrgentShare,
         Metric::RentCapShare,
         Metric::IncomeExemptionShare,
         Metric::PassendShare,
+        Metric::LocalPriorityShare,
     ];
 
     pub fn name(&self) -> &'static str {
@@ -40,12 +44,15 @@ impl Metric {
             Metric::RentCapShare => "rent_cap_share",
             Metric::IncomeExemptionShare => "income_exemption_share",
             Metric::PassendShare => "passend_share",
+            Metric::LocalPriorityShare => "local_priority_share",
         }
     }
 
     pub fn bound(&self) -> Bound {
         match self {
-            Metric::UrgentShare | Metric::IncomeExemptionShare => Bound::Max,
+            Metric::UrgentShare | Metric::IncomeExemptionShare | Metric::LocalPriorityShare => {
+                Bound::Max
+            }
             Metric::RentCapShare | Metric::PassendShare => Bound::Min,
         }
     }

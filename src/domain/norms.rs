@@ -1,8 +1,16 @@
 //! National norms per calendar year (normen woningtoewijzing): the aftoppingsgrenzen, the
 //! huurgrens DAEB-toewijzing, the DAEB income limits and the passend-toewijzen income limits.
 //!
-//! They are data, shipped in `config/norms.toml` with the source of each year, and apply to a
-//! letting by the year of its `contract_start` (ingangsdatum huurcontract).
+//! They are data: the built-in years are shipped in `config/norms.toml` with the source of each
+//! year, and an operator adds a new year to a running installation with `quotamonitor norms
+//! import` (stored in the database, so every instance sees it). They apply to a letting by
+//! the year of its `allocation_date` (datum toewijzing): corporations test income and rent
+//! at the moment of allocation.
+//!
+//! A year is announced in November or December, after January's lettings are signed, so a
+//! letting in a year after the latest known one is never refused for that: it is classified
+//! *provisionally* with the latest known year ([`NormsTable::applicable`]) and reclassified
+//! when its own year is added.
 
 use std::collections::BTreeMap;
 
@@ -68,6 +76,14 @@ impl YearNorms {
     }
 }
 
+/// The norms that classify a letting of some year.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicableNorms<'a> {
+    pub norms: &'a YearNorms,
+    /// The letting's own year has no norms yet: these are the latest known year's.
+    pub provisional: bool,
+}
+
 /// Every year's norms, by year.
 #[derive(Debug, Clone, Default)]
 pub struct NormsTable {
@@ -95,8 +111,13 @@ impl NormsTable {
     /// the order the law puts them in.
     pub fn from_toml(text: &str) -> Result<Self, NormsError> {
         let file: NormsFile = toml::from_str(text)?;
+        Self::from_years(file.year)
+    }
+
+    /// A table of the given years (checked like a file's).
+    pub fn from_years(list: impl IntoIterator<Item = YearNorms>) -> Result<Self, NormsError> {
         let mut years = BTreeMap::new();
-        for norms in file.year {
+        for norms in list {
             check_order(&norms)?;
             let year = norms.year;
             if years.insert(year, norms).is_some() {
@@ -106,8 +127,42 @@ impl NormsTable {
         Ok(Self { years })
     }
 
+    /// This table with `other`'s years added; a year in both keeps this table's norms.
+    pub fn merged_with(&self, other: &NormsTable) -> NormsTable {
+        let mut years = self.years.clone();
+        for (year, norms) in &other.years {
+            years.entry(*year).or_insert_with(|| norms.clone());
+        }
+        NormsTable { years }
+    }
+
     pub fn for_year(&self, year: i32) -> Option<&YearNorms> {
         self.years.get(&year)
+    }
+
+    /// The norms that classify a letting allocated in `year`: that year's own, or, for a year
+    /// after the latest known one, the latest known year's, marked provisional. `None` for a
+    /// year before the earliest known one (no norms will be added for the past).
+    pub fn applicable(&self, year: i32) -> Option<ApplicableNorms<'_>> {
+        if let Some(norms) = self.years.get(&year) {
+            return Some(ApplicableNorms {
+                norms,
+                provisional: false,
+            });
+        }
+        let (latest_year, latest) = self.years.last_key_value()?;
+        (year > *latest_year).then_some(ApplicableNorms {
+            norms: latest,
+            provisional: true,
+        })
+    }
+
+    pub fn latest_year(&self) -> Option<i32> {
+        self.years.keys().next_back().copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &YearNorms> + '_ {
+        self.years.values()
     }
 
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
@@ -159,6 +214,25 @@ mod tests {
         assert!(table
             .years()
             .all(|y| !table.for_year(y).unwrap().source.is_empty()));
+    }
+
+    #[test]
+    fn a_year_after_the_latest_is_classified_provisionally_with_the_latest() {
+        let table = NormsTable::from_toml(SHIPPED).unwrap();
+        let own = table.applicable(2026).unwrap();
+        assert_eq!((own.norms.year, own.provisional), (2026, false));
+        let next = table.applicable(2027).unwrap();
+        assert_eq!((next.norms.year, next.provisional), (2026, true));
+        assert!(
+            table.applicable(2023).is_none(),
+            "no norms come for the past"
+        );
+        let mut added = table.for_year(2026).unwrap().clone();
+        added.year = 2027;
+        let with_2027 = table.merged_with(&NormsTable::from_years([added]).unwrap());
+        let now = with_2027.applicable(2027).unwrap();
+        assert_eq!((now.norms.year, now.provisional), (2027, false));
+        assert_eq!(with_2027.latest_year(), Some(2027));
     }
 
     #[test]

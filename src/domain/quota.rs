@@ -8,6 +8,7 @@
 //! - `passend_share` (passend toewijzen): of the counted lettings to households at or below the
 //!   passend-toewijzen income limit (without exception), those at or below the aftoppingsgrens
 //!   for their size.
+//! - `local_priority_share` (lokaal maatwerk): counted lettings with priority for local ties.
 //!
 //! Shares are reported rounded half-up to 4 decimals; states are decided on the exact fraction.
 
@@ -52,9 +53,11 @@ pub struct LettingGroup<'a> {
     pub income_above_limit: bool,
     pub in_passend_denominator: bool,
     pub passend_compliant: bool,
+    /// Route `local_priority` (lokaal maatwerk).
+    pub local_priority: bool,
 }
 
-/// The counts behind the four metrics for one scope (total or one corporation) and period.
+/// The counts behind the metrics for one scope (total or one corporation) and period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScopeCounts {
     /// Counted lettings: social, not excluded, not withdrawn. The denominator of every quota.
@@ -68,6 +71,7 @@ pub struct ScopeCounts {
     pub income_above_limit: u64,
     pub passend_denominator: u64,
     pub passend_compliant: u64,
+    pub local_priority: u64,
 }
 
 impl ScopeCounts {
@@ -92,6 +96,9 @@ impl ScopeCounts {
         if group.income_above_limit {
             self.income_above_limit += n;
         }
+        if group.local_priority {
+            self.local_priority += n;
+        }
         if group.in_passend_denominator {
             self.passend_denominator += n;
             if group.passend_compliant {
@@ -107,10 +114,11 @@ impl ScopeCounts {
             Metric::RentCapShare => (self.within_rent_cap, self.lettings),
             Metric::IncomeExemptionShare => (self.income_above_limit, self.lettings),
             Metric::PassendShare => (self.passend_compliant, self.passend_denominator),
+            Metric::LocalPriorityShare => (self.local_priority, self.lettings),
         }
     }
 
-    /// All four metrics judged against an agreement.
+    /// Every metric judged against an agreement.
     pub fn evaluate(&self, agreement: &Agreement) -> Vec<MetricFigures> {
         Metric::ALL
             .into_iter()
@@ -299,6 +307,7 @@ mod tests {
             income_above_limit: false,
             in_passend_denominator: true,
             passend_compliant: false,
+            local_priority: false,
         };
         counts.add(&base, 3, &agreement);
         counts.add(

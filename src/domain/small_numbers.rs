@@ -55,7 +55,7 @@ pub enum Figure {
     PassendDenominator,
 }
 
-const FIGURES: [Figure; 12] = [
+const FIGURES: [Figure; 14] = [
     Figure::Lettings,
     Figure::Excluded,
     Figure::NonSocial,
@@ -68,6 +68,8 @@ const FIGURES: [Figure; 12] = [
     Figure::PassendDenominator,
     Figure::Count(Metric::PassendShare),
     Figure::Complement(Metric::PassendShare),
+    Figure::Count(Metric::LocalPriorityShare),
+    Figure::Complement(Metric::LocalPriorityShare),
 ];
 
 /// The denominator figure of a metric.
@@ -277,6 +279,7 @@ fn add(a: &ScopeCounts, b: &ScopeCounts) -> ScopeCounts {
         income_above_limit: a.income_above_limit + b.income_above_limit,
         passend_denominator: a.passend_denominator + b.passend_denominator,
         passend_compliant: a.passend_compliant + b.passend_compliant,
+        local_priority: a.local_priority + b.local_priority,
     }
 }
 

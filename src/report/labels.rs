@@ -164,6 +164,11 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Income exemption share",
     ),
     ("passend_share", "Passend toewijzen", "Passend toewijzen"),
+    (
+        "local_priority_share",
+        "Aandeel lokaal maatwerk",
+        "Local priority share",
+    ),
     // states and bounds
     ("ok", "in orde", "ok"),
     ("warning", "waarschuwing", "warning"),

@@ -1,5 +1,7 @@
 //! The list of a municipality's signal alerts with their history, as readers see it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
 use rust_decimal::Decimal;
@@ -10,6 +12,7 @@ use crate::db::alerts::{self as store, AlertEventRow, AlertRow};
 use crate::db::DbConnection;
 use crate::domain::alerts::AlertState;
 use crate::domain::disclosure::is_small;
+use crate::domain::period::Period;
 use crate::domain::quota::rounded_share;
 use crate::domain::small_numbers::Viewer;
 
@@ -55,6 +58,10 @@ pub struct AlertBody {
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
+    /// True when some lettings of the alert's year are classified with provisional norms
+    /// (their allocation year has no national norms yet): the alert may change when the
+    /// norms are added.
+    pub norms_provisional: bool,
     /// Every change, oldest first.
     pub history: Vec<AlertEventBody>,
 }
@@ -96,6 +103,7 @@ impl AlertBody {
             opened_at: utc(alert.opened_at),
             updated_at: utc(alert.updated_at),
             resolved_at: alert.resolved_at.map(utc),
+            norms_provisional: false,
             history: history
                 .into_iter()
                 .map(|e| AlertEventBody {
@@ -121,12 +129,27 @@ pub fn list(
     year: Option<i32>,
 ) -> QueryResult<AlertsBody> {
     let alerts = store::list(conn, municipality, state, year)?;
+    let mut provisional_years: BTreeMap<i32, bool> = BTreeMap::new();
+    let mut bodies = Vec::with_capacity(alerts.len());
+    for (a, h) in alerts {
+        let mut body = AlertBody::new(a, h);
+        body.norms_provisional = match provisional_years.get(&body.year) {
+            Some(p) => *p,
+            None => {
+                let p = crate::service::quota::norms_provisional(
+                    conn,
+                    municipality,
+                    Period::Year(body.year),
+                )?;
+                provisional_years.insert(body.year, p);
+                p
+            }
+        };
+        bodies.push(body);
+    }
     Ok(AlertsBody {
         municipality: municipality.to_string(),
-        alerts: alerts
-            .into_iter()
-            .map(|(a, h)| AlertBody::new(a, h))
-            .collect(),
+        alerts: bodies,
     })
 }
 

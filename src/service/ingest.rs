@@ -15,6 +15,7 @@ use crate::config::ReferenceData;
 use crate::db::lettings::{ClassificationRow, LettingData, PreparedLetting};
 use crate::domain::letting::{self, classify, LettingInput, RawLetting, ValidationContext};
 use crate::domain::money;
+use crate::domain::norms::NormsTable;
 use crate::domain::period::month_key;
 use crate::domain::problem::{cut, echo, Problem, ProblemList};
 
@@ -177,6 +178,8 @@ fn strip_bom<R: Read>(body: R) -> std::io::Result<std::io::Chain<Cursor<Vec<u8>>
 /// What batch validation needs besides the records.
 pub struct BatchContext<'a> {
     pub reference: &'a ReferenceData,
+    /// The norms known now: the built-in years and those an operator imported.
+    pub norms: &'a NormsTable,
     pub registered_municipalities: &'a BTreeSet<String>,
     pub today: NaiveDate,
     pub decimal_comma: bool,
@@ -190,7 +193,7 @@ pub fn validate_batch(
     ctx: &BatchContext<'_>,
 ) -> Result<Vec<PreparedLetting>, ProblemList> {
     let validation = ValidationContext {
-        norms: &ctx.reference.norms,
+        norms: ctx.norms,
         agreements: &ctx.reference.agreements,
         registered_municipalities: ctx.registered_municipalities,
         today: ctx.today,
@@ -226,11 +229,11 @@ pub fn validate_batch(
         match letting::validate(&record.raw, &validation) {
             Ok(input) => {
                 if problems.is_empty() {
-                    match prepare(&input, ctx.reference) {
+                    match prepare(&input, ctx.norms) {
                         Some(p) => prepared.push(p),
                         None => problems.push(problem(
                             Some("contract_start".into()),
-                            "no norms for this year".into(),
+                            "no national norms apply to the year of this allocation date".into(),
                         )),
                     }
                 }
@@ -255,10 +258,9 @@ pub fn validate_batch(
     }
 }
 
-/// Classifies a valid letting with its year's norms and turns it into database form.
-pub fn prepare(input: &LettingInput, reference: &ReferenceData) -> Option<PreparedLetting> {
-    let norms = reference.norms.for_year(input.contract_start.year())?;
-    let class = classify(input, norms);
+/// Classifies a valid letting with the norms of its allocation year (provisionally with the
+/// latest known year's when its own has none yet) and turns it into database form.
+pub fn prepare(input: &LettingInput, norms: &NormsTable) -> Option<PreparedLetting> {
     Some(PreparedLetting {
         reference: input.reference.clone(),
         data: LettingData {
@@ -272,19 +274,50 @@ pub fn prepare(input: &LettingInput, reference: &ReferenceData) -> Option<Prepar
             urgency: input.urgency.clone(),
             excluded_reason: input.excluded_reason.clone(),
             passend_exception: input.passend_exception,
+            allocation_date: input.allocation_date,
+            status_holder: input.status_holder,
         },
-        class: ClassificationRow {
-            contract_month: month_key(input.contract_start),
-            norms_year: class.norms_year,
-            is_social: class.is_social,
-            rent_class: class.rent_class.as_str().to_string(),
-            is_counted: class.is_counted,
-            within_rent_cap: class.within_rent_cap,
-            income_above_limit: class.income_above_limit,
-            in_passend_denominator: class.in_passend_denominator,
-            passend_compliant: class.passend_compliant,
-            is_urgent: class.is_urgent,
-        },
+        class: classification_row(input, norms)?,
+    })
+}
+
+/// The classification of a stored letting against `norms`: what it is when they change.
+/// `None` when the stored values are not a valid letting any more (not expected) or its
+/// allocation year has no applicable norms.
+pub fn reclassify(data: &LettingData, norms: &NormsTable) -> Option<ClassificationRow> {
+    let input = LettingInput {
+        reference: String::new(),
+        municipality: data.municipality.clone(),
+        contract_start: data.contract_start,
+        rent: money::from_cents(data.rent_cents),
+        household_size: u8::try_from(data.household_size).ok()?,
+        household_income: money::from_cents(data.household_income_cents),
+        pension_age: data.pension_age,
+        route: data.route.parse().ok()?,
+        urgency: data.urgency.clone(),
+        excluded_reason: data.excluded_reason.clone(),
+        passend_exception: data.passend_exception,
+        allocation_date: data.allocation_date,
+        status_holder: data.status_holder,
+    };
+    classification_row(&input, norms)
+}
+
+fn classification_row(input: &LettingInput, norms: &NormsTable) -> Option<ClassificationRow> {
+    let class = classify(input, norms.applicable(input.allocation_date.year())?);
+    Some(ClassificationRow {
+        // A letting counts in the month of its contract start, whatever norms classify it.
+        contract_month: month_key(input.contract_start),
+        norms_year: class.norms_year,
+        is_social: class.is_social,
+        rent_class: class.rent_class.as_str().to_string(),
+        is_counted: class.is_counted,
+        within_rent_cap: class.within_rent_cap,
+        income_above_limit: class.income_above_limit,
+        in_passend_denominator: class.in_passend_denominator,
+        passend_compliant: class.passend_compliant,
+        is_urgent: class.is_urgent,
+        norms_provisional: class.norms_provisional,
     })
 }
 

@@ -21,6 +21,12 @@ pub fn store_batch(
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
     count_batch(crate::db::write_transaction(conn, |conn| {
+        // Under the corporation's lock an import of norms cannot run; the norms read now are
+        // the ones the batch is stored with.
+        crate::db::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
+        let norms = super::norms::current(conn, reference)?;
+        let settled = super::norms::settle_batch(batch, &norms);
+        let batch = settled.as_deref().unwrap_or(batch);
         let write = lettings::write_batch(conn, corporation, batch, now)?;
         let changes = evaluate_touched(conn, reference, &write.touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;

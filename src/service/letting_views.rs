@@ -34,10 +34,15 @@ impl From<IngestCounts> for IngestBody {
     }
 }
 
-/// The classification of a letting against its contract year's norms.
+/// The classification of a letting against the norms of its allocation year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClassificationBody {
+    /// The year whose norms classified the letting: its allocation year, or, while that year
+    /// has no norms yet, the latest year that has them.
     pub norms_year: i32,
+    /// True while the allocation year has no norms yet: the letting is classified with
+    /// `norms_year`'s and reclassified when its own year's norms are added.
+    pub norms_provisional: bool,
     pub social: bool,
     /// `up_to_quality_discount_limit`, `up_to_rent_cap_low`, `up_to_rent_cap_high`,
     /// `up_to_social_rent_limit` or `non_social`.
@@ -70,6 +75,9 @@ pub struct LettingVersionBody {
     pub urgency: Option<String>,
     pub excluded_reason: Option<String>,
     pub passend_exception: bool,
+    #[schema(value_type = String, format = Date)]
+    pub allocation_date: chrono::NaiveDate,
+    pub status_holder: bool,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -91,6 +99,12 @@ pub struct LettingBody {
     pub urgency: Option<String>,
     pub excluded_reason: Option<String>,
     pub passend_exception: bool,
+    /// The day the home was allocated (datum toewijzing); its year's norms classify the
+    /// letting. The contract start when not given.
+    #[schema(value_type = String, format = Date)]
+    pub allocation_date: chrono::NaiveDate,
+    /// Housed under the status-holder task.
+    pub status_holder: bool,
     /// 1 for the first version; every change adds one.
     pub version: i32,
     /// Withdrawn lettings are in no quota; they stay in the history.
@@ -122,10 +136,13 @@ impl LettingBody {
             urgency: l.data.urgency,
             excluded_reason: l.data.excluded_reason,
             passend_exception: l.data.passend_exception,
+            allocation_date: l.data.allocation_date,
+            status_holder: l.data.status_holder,
             version: l.version,
             withdrawn: l.withdrawn,
             classification: ClassificationBody {
                 norms_year: l.class.norms_year,
+                norms_provisional: l.class.norms_provisional,
                 social: l.class.is_social,
                 rent_class: l.class.rent_class,
                 counted: l.class.is_counted && !l.withdrawn,
@@ -154,6 +171,8 @@ impl LettingBody {
                         urgency: v.data.urgency,
                         excluded_reason: v.data.excluded_reason,
                         passend_exception: v.data.passend_exception,
+                        allocation_date: v.data.allocation_date,
+                        status_holder: v.data.status_holder,
                         recorded_at: utc(v.recorded_at),
                     })
                     .collect()

@@ -8,6 +8,7 @@ pub mod gauges;
 pub mod ingest;
 pub mod letting_changes;
 pub mod letting_views;
+pub mod norms;
 pub mod plans;
 pub mod quota;
 pub mod small_numbers;

@@ -102,14 +102,14 @@ pub fn status_holder_overview(
         .filter_map(|t| Some((t.half_year.parse::<Period>().ok()?, i64::from(t.persons))))
         .collect();
     let current = half_of(today);
+    // The chain starts at the first half year with a task: persons housed before any task
+    // was set build no surplus (domain reference, "Status holders"). Without a task the
+    // half year asked for (or the current one) is shown alone.
     let first = target_of
         .keys()
         .next()
         .copied()
-        .into_iter()
-        .chain(placements.first().map(|p| half_of(p.placed_on)))
-        .chain(through)
-        .min()
+        .or(through)
         .unwrap_or(current);
     let last = [Some(current), through, target_of.keys().last().copied()]
         .into_iter()

@@ -150,6 +150,11 @@ pub struct QuotaBody {
     #[schema(value_type = String, format = Date)]
     pub to: NaiveDate,
     pub agreement: AgreementRef,
+    /// True when some lettings of the period were allocated in a year whose national norms
+    /// are not known yet: they are classified with the latest known year's norms, and the
+    /// figures change when that year's norms are added (`quotamonitor norms import`).
+    #[serde(default)]
+    pub norms_provisional: bool,
     /// `total` first, then one per corporation with lettings in the period, by id.
     pub scopes: Vec<ScopeBody>,
 }
@@ -164,6 +169,7 @@ pub fn group_of(g: &GroupCount) -> LettingGroup<'_> {
         income_above_limit: g.income_above_limit,
         in_passend_denominator: g.in_passend_denominator,
         passend_compliant: g.passend_compliant,
+        local_priority: g.local_priority,
     }
 }
 
@@ -229,7 +235,24 @@ pub fn quota_status(
 ) -> diesel::QueryResult<QuotaBody> {
     let agreement = reference.agreements.applicable(municipality, period.year());
     let groups = count_period_groups(conn, municipality, period.first_day(), period.last_day())?;
-    Ok(quota_body(municipality, period, &agreement, &groups))
+    let mut body = quota_body(municipality, period, &agreement, &groups);
+    body.norms_provisional = norms_provisional(conn, municipality, period)?;
+    Ok(body)
+}
+
+/// Whether some current lettings of the period are classified with provisional norms.
+pub fn norms_provisional(
+    conn: &mut DbConnection,
+    municipality: &str,
+    period: Period,
+) -> diesel::QueryResult<bool> {
+    Ok(crate::db::norms::provisional_count(
+        conn,
+        municipality,
+        None,
+        period.first_day(),
+        period.last_day(),
+    )? > 0)
 }
 
 /// The quota answer for a period from its group counts (whole months of the period).
@@ -245,6 +268,7 @@ pub fn quota_body(
         from: period.first_day(),
         to: period.last_day(),
         agreement: AgreementRef::from(agreement),
+        norms_provisional: false,
         scopes: scope_bodies(groups, agreement),
     }
 }

@@ -114,7 +114,8 @@ pub fn quota_for(
         .into_iter()
         .filter(|g| months.contains(&g.contract_month))
         .collect();
-    let body = quota_body(municipality, period, &agreement, &in_period);
+    let mut body = quota_body(municipality, period, &agreement, &in_period);
+    body.norms_provisional = crate::service::quota::norms_provisional(conn, municipality, period)?;
     let mut value = to_value(&body)?;
     protect_quota(&mut value, &body, &table, period);
     Ok(value)
@@ -242,7 +243,7 @@ pub fn status_holders_shown(
                     first.first_day(),
                     last.last_day(),
                 )? {
-                    if row.urgency.as_deref() != Some("status_holder") {
+                    if !row.status_holder {
                         continue;
                     }
                     let Some(half) = halves.iter().find(|h| {

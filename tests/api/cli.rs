@@ -14,7 +14,7 @@ on_both_backends!(
     a_token_use_is_recorded_at_most_once_a_minute,
 );
 
-fn quotamonitor(database_url: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn quotamonitor(database_url: &str, args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     Command::new(BIN)
         .args(args)
@@ -27,7 +27,7 @@ fn quotamonitor(database_url: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// Runs a command that must succeed; its stdout.
-fn quotamonitor_ok(database_url: &str, args: &[&str]) -> String {
+pub(crate) fn quotamonitor_ok(database_url: &str, args: &[&str]) -> String {
     let out = quotamonitor(database_url, args);
     assert!(
         out.status.success(),
@@ -38,7 +38,7 @@ fn quotamonitor_ok(database_url: &str, args: &[&str]) -> String {
 }
 
 /// Runs a command that must fail; its stderr.
-fn quotamonitor_fails(database_url: &str, args: &[&str]) -> String {
+pub(crate) fn quotamonitor_fails(database_url: &str, args: &[&str]) -> String {
     let out = quotamonitor(database_url, args);
     assert!(
         !out.status.success(),

@@ -12,6 +12,7 @@ mod hostile;
 mod ingest;
 mod metrics;
 mod migrations;
+mod norms;
 mod plans;
 mod quota;
 mod report_golden;

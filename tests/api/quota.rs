@@ -110,7 +110,8 @@ async fn total_comes_first_then_each_corporation_with_lettings_by_id(app: TestAp
             "urgent_share",
             "rent_cap_share",
             "income_exemption_share",
-            "passend_share"
+            "passend_share",
+            "local_priority_share"
         ]
     );
 }

@@ -83,7 +83,7 @@ async fn every_format_gives_the_quota_endpoints_figures(app: TestApp) {
     assert_eq!(h2["quota_year_to_date"], year["scopes"]);
     assert_eq!(h2["quota_half_year"][0]["lettings"], 1);
     assert_eq!(json_report["half_year"], H1);
-    assert_eq!(json_report["trend"].as_array().unwrap().len(), 6 * 3 * 4);
+    assert_eq!(json_report["trend"].as_array().unwrap().len(), 6 * 3 * 5);
     assert_eq!(json_report["footer"]["norms"][0]["year"], 2026);
     let completeness = json_report["completeness"].as_array().unwrap();
     assert_eq!(
@@ -114,6 +114,7 @@ async fn every_format_gives_the_quota_endpoints_figures(app: TestApp) {
         "urgent_share" => "Urgent share",
         "rent_cap_share" => "Rent-cap share",
         "income_exemption_share" => "Income exemption share",
+        "local_priority_share" => "Local priority share",
         _ => "Passend toewijzen",
     };
     for scope in scopes {
@@ -123,7 +124,7 @@ async fn every_format_gives_the_quota_endpoints_figures(app: TestApp) {
         for m in scope["metrics"].as_array().unwrap() {
             let row = rows
                 .iter()
-                .take(2 + scopes.len() * 4)
+                .take(2 + scopes.len() * 5)
                 .find(|r| &r[0] == name && &r[1] == label(m["metric"].as_str().unwrap()))
                 .unwrap();
             assert_eq!(row[2].parse::<u64>().unwrap(), m["count"].as_u64().unwrap());

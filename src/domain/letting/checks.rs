@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::raw::{
@@ -107,13 +107,10 @@ pub fn is_municipality_code(code: &str) -> bool {
     code.len() == 6 && code.starts_with("GM") && code[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The start of the tenancy (ingangsdatum huurcontract): an ISO date in a year whose national
-/// norms are known, at most [`MAX_DAYS_AHEAD`] days after `today`.
-pub fn check_contract_start(
-    raw: &RawLetting,
-    norms: &NormsTable,
-    today: NaiveDate,
-) -> Result<NaiveDate, FieldProblem> {
+/// The start of the tenancy (ingangsdatum huurcontract): an ISO date at most
+/// [`MAX_DAYS_AHEAD`] days after `today`. It decides the period the letting counts in; the
+/// norms that classify it follow the allocation date (see [`check_allocation_date`]).
+pub fn check_contract_start(raw: &RawLetting, today: NaiveDate) -> Result<NaiveDate, FieldProblem> {
     let text = required_text_or_number(raw, "contract_start")?;
     let Some(date) = parse_iso_date(text) else {
         return Err(FieldProblem::new(
@@ -124,17 +121,6 @@ pub fn check_contract_start(
             ),
         ));
     };
-    if norms.for_year(date.year()).is_none() {
-        let known: Vec<String> = norms.years().map(|y| y.to_string()).collect();
-        return Err(FieldProblem::new(
-            "contract_start",
-            format!(
-                "no national norms are known for {}; lettings can be accepted for {}",
-                date.year(),
-                known.join(", ")
-            ),
-        ));
-    }
     let latest = today
         .checked_add_days(Days::new(MAX_DAYS_AHEAD))
         .unwrap_or(today);
@@ -145,6 +131,69 @@ pub fn check_contract_start(
         ));
     }
     Ok(date)
+}
+
+/// The day the home was allocated (datum toewijzing): corporations test income and rent at
+/// that moment, so its year's norms classify the letting. At or before the contract start and
+/// at most a year before it; absent, it is the contract start. `contract_start` is `None` when
+/// that field failed its own check; then only the form of this one is checked.
+///
+/// A year after the latest with known norms is accepted (classified provisionally, see
+/// [`NormsTable::applicable`]); a year before the earliest is refused, since no norms will
+/// ever be added for it. The problem is reported on the field that carries the date.
+pub fn check_allocation_date(
+    raw: &RawLetting,
+    contract_start: Option<NaiveDate>,
+    norms: &NormsTable,
+) -> Result<Option<NaiveDate>, FieldProblem> {
+    let given = match optional_text(raw, "allocation_date")? {
+        None => None,
+        Some(text) => Some(parse_iso_date(text).ok_or_else(|| {
+            FieldProblem::new(
+                "allocation_date",
+                format!(
+                    "{:?} is not a date; use YYYY-MM-DD, e.g. 2026-02-15",
+                    echo(text)
+                ),
+            )
+        })?),
+    };
+    let Some(contract_start) = contract_start else {
+        return Ok(given);
+    };
+    let field = if given.is_some() {
+        "allocation_date"
+    } else {
+        "contract_start"
+    };
+    let date = given.unwrap_or(contract_start);
+    if date > contract_start {
+        return Err(FieldProblem::new(
+            field,
+            format!("allocation_date {date} is after contract_start {contract_start}; a home is allocated before its tenancy starts"),
+        ));
+    }
+    let earliest = contract_start
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(contract_start);
+    if date < earliest {
+        return Err(FieldProblem::new(
+            field,
+            format!("allocation_date {date} is more than a year before contract_start {contract_start}; the earliest accepted date is {earliest}"),
+        ));
+    }
+    if norms.applicable(date.year()).is_none() {
+        let known: Vec<String> = norms.years().map(|y| y.to_string()).collect();
+        return Err(FieldProblem::new(
+            field,
+            format!(
+                "no national norms are known for {}, the year of the allocation date; lettings can be classified from {} on",
+                date.year(),
+                known.first().map_or("(none)", String::as_str)
+            ),
+        ));
+    }
+    Ok(Some(date))
 }
 
 fn parse_iso_date(text: &str) -> Option<NaiveDate> {
@@ -204,6 +253,21 @@ pub fn check_pension_age(raw: &RawLetting) -> Result<bool, FieldProblem> {
 /// denominator. Absent is false.
 pub fn check_passend_exception(raw: &RawLetting) -> Result<bool, FieldProblem> {
     optional_bool(raw, "passend_exception")
+}
+
+/// Whether the household is housed under the status-holder task (taakstelling huisvesting
+/// vergunninghouders). Absent, it is true exactly when the urgency category is
+/// `status_holder`; a status holder housed under another category or route says so here.
+pub fn check_status_holder(
+    raw: &RawLetting,
+    urgency: Option<&Option<String>>,
+) -> Result<bool, FieldProblem> {
+    match raw.get("status_holder") {
+        None | Some(RawValue::Null) => Ok(urgency
+            .and_then(Option::as_deref)
+            .is_some_and(|u| u == "status_holder")),
+        Some(_) => optional_bool(raw, "status_holder"),
+    }
 }
 
 /// The allocation route (toewijzingsroute), one of [`Route::ALL`]; absent is

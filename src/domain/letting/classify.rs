@@ -1,16 +1,19 @@
-//! Classifying a valid letting against the national norms of its contract year: sociale
+//! Classifying a valid letting against the national norms of its allocation year: sociale
 //! verhuring or not, huurklasse, within the aftoppingsgrens, income above the DAEB limit
 //! (vrije toewijzingsruimte), passend toewijzen, urgency.
 
 use super::{LettingInput, RentClass};
-use crate::domain::norms::YearNorms;
+use crate::domain::norms::ApplicableNorms;
 
 /// What a letting is, judged against its year's norms. Stored with the letting so that
 /// every aggregate is a plain count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Classification {
-    /// The year whose norms were applied (the contract_start year).
+    /// The year whose norms were applied: the allocation year, or the latest known year when
+    /// that has none yet.
     pub norms_year: i32,
+    /// The allocation year had no norms yet; reclassified when they are added.
+    pub norms_provisional: bool,
     /// Sociale verhuring: rent at or below the huurgrens DAEB-toewijzing.
     pub is_social: bool,
     pub rent_class: RentClass,
@@ -28,9 +31,11 @@ pub struct Classification {
     pub is_urgent: bool,
 }
 
-/// Classifies a letting against the norms of its contract year. The caller picks the norms
-/// by `letting.contract_start.year()`.
-pub fn classify(letting: &LettingInput, norms: &YearNorms) -> Classification {
+/// Classifies a letting against the norms that apply to its allocation year
+/// ([`NormsTable::applicable`](crate::domain::norms::NormsTable::applicable) of
+/// `letting.allocation_date.year()`).
+pub fn classify(letting: &LettingInput, applicable: ApplicableNorms<'_>) -> Classification {
+    let norms = applicable.norms;
     let rent = letting.rent;
     let rent_class = if rent <= norms.quality_discount_limit {
         RentClass::UpToQualityDiscountLimit
@@ -50,6 +55,7 @@ pub fn classify(letting: &LettingInput, norms: &YearNorms) -> Classification {
     let in_passend_denominator = is_counted && income_within_passend && !letting.passend_exception;
     Classification {
         norms_year: norms.year,
+        norms_provisional: applicable.provisional,
         is_social,
         rent_class,
         is_counted,

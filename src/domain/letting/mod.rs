@@ -1,6 +1,6 @@
 //! A letting (verhuring, toewijzing): one new tenancy of a dwelling, as a corporation reports
 //! it. This module checks a submitted record against the public contract and classifies it
-//! against the national norms of its contract year. Both are pure functions.
+//! against the national norms of the year it was allocated in. Both are pure functions.
 //!
 //! - here: the vocabulary (fields, [`Route`], [`RentClass`], [`LettingInput`]) and
 //!   [`validate`], which runs every check on a record;
@@ -24,15 +24,16 @@ mod classify;
 mod raw;
 
 pub use checks::{
-    check_contract_start, check_corporation, check_excluded_reason, check_household_size,
-    check_income, check_municipality, check_passend_exception, check_pension_age, check_reference,
-    check_rent, check_route, check_unknown_fields, check_urgency, is_municipality_code,
+    check_allocation_date, check_contract_start, check_corporation, check_excluded_reason,
+    check_household_size, check_income, check_municipality, check_passend_exception,
+    check_pension_age, check_reference, check_rent, check_route, check_status_holder,
+    check_unknown_fields, check_urgency, is_municipality_code,
 };
 pub use classify::{classify, Classification};
 pub use raw::{parse_amount, RawLetting, RawValue, MAX_LISTED_UNKNOWN_FIELDS};
 
 /// The fields a letting record may carry, in the contract's order.
-pub const FIELDS: [&str; 12] = [
+pub const FIELDS: [&str; 14] = [
     "reference",
     "municipality",
     "contract_start",
@@ -44,6 +45,8 @@ pub const FIELDS: [&str; 12] = [
     "urgency",
     "excluded_reason",
     "passend_exception",
+    "allocation_date",
+    "status_holder",
     "corporation",
 ];
 
@@ -171,6 +174,11 @@ pub struct LettingInput {
     pub urgency: Option<String>,
     pub excluded_reason: Option<String>,
     pub passend_exception: bool,
+    /// Datum toewijzing: its year's norms classify the letting (the contract start when not
+    /// given).
+    pub allocation_date: NaiveDate,
+    /// Housed under the status-holder task.
+    pub status_holder: bool,
 }
 
 /// One problem with one field of one record.
@@ -210,7 +218,8 @@ pub fn validate(
     let mut found = Problems(check_unknown_fields(raw));
     let reference = found.keep(check_reference(raw));
     let municipality = found.keep(check_municipality(raw, ctx.registered_municipalities));
-    let contract_start = found.keep(check_contract_start(raw, ctx.norms, ctx.today));
+    let contract_start = found.keep(check_contract_start(raw, ctx.today));
+    let allocation_date = found.keep(check_allocation_date(raw, contract_start, ctx.norms));
     let rent = found.keep(check_rent(raw, ctx.decimal_comma));
     let household_size = found.keep(check_household_size(raw));
     let household_income = found.keep(check_income(raw, ctx.decimal_comma));
@@ -226,6 +235,7 @@ pub fn validate(
         municipality.as_deref().unwrap_or(""),
         contract_start.map_or_else(|| ctx.today.year(), |d| d.year()),
     ));
+    let status_holder = found.keep(check_status_holder(raw, urgency.as_ref()));
     let excluded_reason = found.keep(check_excluded_reason(raw));
     found.keep(check_corporation(raw));
 
@@ -242,6 +252,8 @@ pub fn validate(
             urgency: urgency?,
             excluded_reason: excluded_reason?,
             passend_exception: passend_exception?,
+            allocation_date: allocation_date??,
+            status_holder: status_holder?,
         })
     })();
     match letting {

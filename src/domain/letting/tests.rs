@@ -31,13 +31,15 @@ fn letting(contract_start: &str, rent: &str, size: u8, income: &str) -> LettingI
         urgency: None,
         excluded_reason: None,
         passend_exception: false,
+        allocation_date: contract_start.parse().unwrap(),
+        status_holder: false,
     }
 }
 
-/// Classifies with the norms of the letting's own contract year, as ingest does.
+/// Classifies with the norms of the letting's allocation year, as ingest does.
 fn classify_by_year(l: &LettingInput) -> Classification {
     let table = norms();
-    classify(l, table.for_year(l.contract_start.year()).unwrap())
+    classify(l, table.applicable(l.allocation_date.year()).unwrap())
 }
 
 #[test]
@@ -144,6 +146,32 @@ fn thirty_one_december_and_one_january_use_their_own_years_norms() {
     assert!(!classify_by_year(&letting("2026-01-01", "700", 1, "50000")).income_above_limit);
 }
 
+#[test]
+fn allocated_on_31_december_starting_on_2_january_takes_the_allocation_years_norms() {
+    // The example of the domain reference: one person with 50000, allocated in December 2025
+    // under the 2025 DAEB limit (49669), contract from 2 January 2026 (2026 limit: 51537).
+    let mut l = letting("2026-01-02", "700", 1, "50000");
+    l.allocation_date = "2025-12-31".parse().unwrap();
+    let c = classify_by_year(&l);
+    assert_eq!((c.norms_year, c.norms_provisional), (2025, false));
+    assert!(c.income_above_limit, "above the 2025 limit");
+    // 740 is above the 2025 high cap (731.93), below the 2026 one.
+    l.rent = d("740.00");
+    assert!(!classify_by_year(&l).within_rent_cap);
+    l.allocation_date = "2026-01-01".parse().unwrap();
+    let c = classify_by_year(&l);
+    assert_eq!(c.norms_year, 2026);
+    assert!(c.within_rent_cap && !c.income_above_limit);
+}
+
+#[test]
+fn a_letting_allocated_in_a_year_without_norms_is_classified_provisionally() {
+    let l = letting("2027-01-04", "740.00", 3, "30000");
+    let c = classify_by_year(&l);
+    assert_eq!((c.norms_year, c.norms_provisional), (2026, true));
+    assert!(c.within_rent_cap, "judged on the 2026 high cap meanwhile");
+}
+
 // --- validation ---------------------------------------------------------------------------
 
 fn registered() -> BTreeSet<String> {
@@ -242,7 +270,7 @@ fn missing_required_fields_are_named() {
 }
 
 #[test]
-fn a_year_without_norms_is_refused_naming_the_year() {
+fn a_year_before_the_earliest_norms_is_refused_naming_the_year() {
     let mut r = valid_raw();
     r.set("contract_start", text("2023-12-31"));
     let problems = check(&r, false).unwrap_err();
@@ -252,11 +280,62 @@ fn a_year_without_norms_is_refused_naming_the_year() {
         "{}",
         problems[0].message
     );
+    r.set("contract_start", text("2024-01-02"));
+    r.set("allocation_date", text("2023-12-28"));
+    let problems = check(&r, false).unwrap_err();
+    assert_eq!(fields_of(&problems), ["allocation_date"]);
+}
+
+#[test]
+fn a_year_after_the_latest_norms_is_accepted() {
+    let mut r = valid_raw();
+    r.set("contract_start", text("2027-01-04"));
+    let letting = check(&r, false).unwrap();
+    assert_eq!(letting.allocation_date, letting.contract_start);
+}
+
+#[test]
+fn the_allocation_date_is_at_or_before_the_start_and_at_most_a_year_before_it() {
+    let mut r = valid_raw();
+    r.set("contract_start", text("2026-03-01"));
+    r.set("allocation_date", text("2026-03-01"));
+    assert!(check(&r, false).is_ok());
+    r.set("allocation_date", text("2026-03-02"));
+    let problems = check(&r, false).unwrap_err();
+    assert_eq!(fields_of(&problems), ["allocation_date"]);
+    assert!(problems[0].message.contains("after contract_start"));
+    r.set("allocation_date", text("2025-03-01"));
+    assert_eq!(
+        check(&r, false).unwrap().allocation_date,
+        "2025-03-01".parse::<chrono::NaiveDate>().unwrap()
+    );
+    r.set("allocation_date", text("2025-02-28"));
+    let problems = check(&r, false).unwrap_err();
+    assert!(problems[0].message.contains("more than a year before"));
+    r.set("allocation_date", text("1-3-2026x"));
+    assert_eq!(
+        fields_of(&check(&r, false).unwrap_err()),
+        ["allocation_date"]
+    );
+}
+
+#[test]
+fn status_holder_follows_the_urgency_unless_given() {
+    let mut r = valid_raw();
+    assert!(!check(&r, false).unwrap().status_holder);
+    r.set("urgency", text("status_holder"));
+    assert!(check(&r, false).unwrap().status_holder);
+    r.set("status_holder", RawValue::Bool(false));
+    assert!(!check(&r, false).unwrap().status_holder);
+    r.set("urgency", text("medical"));
+    r.set("status_holder", RawValue::Bool(true));
+    assert!(check(&r, false).unwrap().status_holder);
+    r.set("status_holder", text("perhaps"));
+    assert_eq!(fields_of(&check(&r, false).unwrap_err()), ["status_holder"]);
 }
 
 #[test]
 fn a_contract_may_start_at_most_92_days_ahead() {
-    // today is 2026-11-27 in these tests; + 92 days = 2027-02-27, which has no norms; use 2026.
     let mut r = valid_raw();
     r.set("contract_start", text("2026-12-31"));
     assert!(check(&r, false).is_ok());

@@ -1,0 +1,5 @@
+-- Alerts on the local-priority share (lokaal maatwerk): the metric list of the CHECK grows
+-- (PostgreSQL). Keep in step with migrations/sqlite.
+ALTER TABLE alerts DROP CONSTRAINT alerts_metric_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_metric_check
+    CHECK (metric IN ('urgent_share', 'rent_cap_share', 'income_exemption_share', 'passend_share', 'local_priority_share'));
