@@ -17,6 +17,7 @@ use crate::domain::letting::{LettingInput, Route};
 use crate::domain::norms::YearNorms;
 use crate::service::admin::{self, AdminError};
 use crate::service::ingest::prepare;
+use crate::domain::audit::Actor;
 use crate::service::letting_changes::store_batch;
 
 pub const MUNICIPALITY: &str = "GM0629";
@@ -151,6 +152,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         let (result, _alerts) = store_batch(
             conn,
             reference,
+            &Actor::cli(profile.corporation),
             profile.corporation,
             &batch,
             Utc::now().naive_utc(),

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::alert_notes::{self as notes_store, NoteRow};
 use crate::db::alerts::{self as store, AlertEventRow, AlertRow};
 use crate::db::DbConnection;
 use crate::domain::alerts::AlertState;
@@ -57,6 +58,30 @@ pub struct AlertBody {
     pub resolved_at: Option<DateTime<Utc>>,
     /// Every change, oldest first.
     pub history: Vec<AlertEventBody>,
+    /// The notes written on it, oldest first. Every reader of the alerts sees them: they are
+    /// written for the administrative meeting, where the tenant associations sit too.
+    pub notes: Vec<NoteBody>,
+}
+
+/// A note on an alert: an explanation or a decision. Never edited or deleted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NoteBody {
+    pub id: i64,
+    pub text: String,
+    /// The organisation that wrote it.
+    pub organisation: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<NoteRow> for NoteBody {
+    fn from(row: NoteRow) -> Self {
+        Self {
+            id: row.id,
+            text: row.text,
+            organisation: row.organisation_id,
+            created_at: utc(row.created_at),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,7 +103,7 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl AlertBody {
-    fn new(alert: AlertRow, history: Vec<AlertEventRow>) -> Self {
+    fn new(alert: AlertRow, history: Vec<AlertEventRow>, notes: Vec<NoteBody>) -> Self {
         Self {
             id: alert.id,
             scope: if alert.corporation.is_empty() {
@@ -109,6 +134,7 @@ impl AlertBody {
                     at: utc(e.at),
                 })
                 .collect(),
+            notes,
         }
     }
 }
@@ -121,11 +147,19 @@ pub fn list(
     year: Option<i32>,
 ) -> QueryResult<AlertsBody> {
     let alerts = store::list(conn, municipality, state, year)?;
+    let ids: Vec<i64> = alerts.iter().map(|(a, _)| a.id).collect();
+    let mut notes: std::collections::BTreeMap<i64, Vec<NoteBody>> = Default::default();
+    for note in notes_store::of_alerts(conn, &ids)? {
+        notes.entry(note.alert_id).or_default().push(note.into());
+    }
     Ok(AlertsBody {
         municipality: municipality.to_string(),
         alerts: alerts
             .into_iter()
-            .map(|(a, h)| AlertBody::new(a, h))
+            .map(|(a, h)| {
+                let notes = notes.remove(&a.id).unwrap_or_default();
+                AlertBody::new(a, h, notes)
+            })
             .collect(),
     })
 }
