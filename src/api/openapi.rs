@@ -82,9 +82,10 @@ fn declare_load_answers(document: &mut utoipa::openapi::OpenApi) {
             .header(
                 "Retry-After",
                 HeaderBuilder::new()
-                    .schema(utoipa::openapi::ObjectBuilder::new().schema_type(
-                        utoipa::openapi::schema::Type::Integer,
-                    ))
+                    .schema(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    )
                     .description(Some("Seconds to wait before trying again"))
                     .build(),
             )

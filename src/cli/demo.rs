@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 use crate::config::ReferenceData;
 use crate::db::lettings::{IngestCounts, PreparedLetting};
 use crate::db::DbConnection;
+use crate::domain::audit::Actor;
 use crate::domain::letting::{LettingInput, Route};
 use crate::domain::norms::YearNorms;
 use crate::service::admin::{self, AdminError};
 use crate::service::ingest::prepare;
-use crate::domain::audit::Actor;
 use crate::service::letting_changes::store_batch;
 
 pub const MUNICIPALITY: &str = "GM0629";

@@ -114,7 +114,10 @@ pub fn write_batch(
             letting.data.municipality.clone(),
             letting.data.contract_start.year(),
         );
-        if !write.by_municipality.contains_key(&letting.data.municipality) {
+        if !write
+            .by_municipality
+            .contains_key(&letting.data.municipality)
+        {
             write
                 .by_municipality
                 .insert(letting.data.municipality.clone(), IngestCounts::default());

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, organisation_municipalities, organisations};
 use super::DbConnection;
-use crate::on_backend;
 pub use crate::domain::organisation::{OrgKind, Organisation};
+use crate::on_backend;
 
 #[derive(Insertable)]
 #[diesel(table_name = organisations)]

@@ -22,8 +22,8 @@
 
 pub mod agreement;
 pub mod alerts;
-pub mod audit;
 pub mod allocation_plan;
+pub mod audit;
 pub mod disclosure;
 pub mod letting;
 pub mod linked_tables;

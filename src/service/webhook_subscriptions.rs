@@ -8,12 +8,12 @@ use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
-use crate::service::audit;
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
 use crate::db::{locks, DbConnection};
+use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::domain::organisation::Organisation;
 use crate::domain::webhook::{listed_url, may_see, DeliveryState, MAX_ACTIVE_PER_OWNER};
+use crate::service::audit;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -84,8 +84,13 @@ async fn notes_are_written_by_the_municipality_and_the_scope_s_corporation(app: 
     assert_eq!(note["organisation"], "GM0629");
     assert!(note["created_at"].is_string());
     expect_json(
-        post_note(&app, &t.dwb, dwb, &json!({"text": "Zes van de acht via de regionale urgentie."}))
-            .await,
+        post_note(
+            &app,
+            &t.dwb,
+            dwb,
+            &json!({"text": "Zes van de acht via de regionale urgentie."}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -111,7 +116,9 @@ async fn notes_are_written_by_the_municipality_and_the_scope_s_corporation(app: 
     }
     let other = app
         .client
-        .post(app.url(&format!("/api/v1/municipalities/GM0629/alerts/{total}/notes")))
+        .post(app.url(&format!(
+            "/api/v1/municipalities/GM0629/alerts/{total}/notes"
+        )))
         .bearer_auth(&t.amsterdam)
         .json(&json!({"text": "x"}))
         .send()
@@ -138,7 +145,13 @@ async fn notes_are_written_by_the_municipality_and_the_scope_s_corporation(app: 
         assert_eq!(error["error"], "validation_failed", "{body}");
     }
     let longest = expect_json(
-        post_note(&app, &t.municipality, total, &json!({"text": "é".repeat(4000)})).await,
+        post_note(
+            &app,
+            &t.municipality,
+            total,
+            &json!({"text": "é".repeat(4000)}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -213,7 +226,11 @@ async fn every_kind_of_change_leaves_its_event_naming_the_token(app: TestApp) {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/hook", closed.local_addr().unwrap());
     drop(closed);
-    let hook = expect_json(app.add_webhook(&t.tenants, &dead).await, StatusCode::CREATED).await;
+    let hook = expect_json(
+        app.add_webhook(&t.tenants, &dead).await,
+        StatusCode::CREATED,
+    )
+    .await;
     let hook = hook["id"].as_i64().unwrap();
 
     let (total, _) = breach(&app, &t).await;
@@ -240,7 +257,9 @@ async fn every_kind_of_change_leaves_its_event_naming_the_token(app: TestApp) {
         .await;
     assert_eq!(plan.status(), StatusCode::CREATED);
     assert_eq!(
-        app.publish_report(&t.municipality, "2026-H1").await.status(),
+        app.publish_report(&t.municipality, "2026-H1")
+            .await
+            .status(),
         StatusCode::CREATED
     );
     let note = post_note(&app, &t.municipality, total, &json!({"text": "Besproken."})).await;
@@ -352,7 +371,10 @@ async fn only_the_municipality_itself_reads_its_audit_trail(app: TestApp) {
     // Each municipality sees its own events only.
     let own = trail(&app, &t.municipality).await;
     assert_eq!(events(&own, "letting_batch").len(), 1);
-    assert!(own.iter().all(|e| e["municipality"] == "GM0629"), "{own:#?}");
+    assert!(
+        own.iter().all(|e| e["municipality"] == "GM0629"),
+        "{own:#?}"
+    );
     let amsterdam = app
         .get_json(&t.amsterdam, "/api/v1/municipalities/GM0363/audit")
         .await;
@@ -360,7 +382,10 @@ async fn only_the_municipality_itself_reads_its_audit_trail(app: TestApp) {
     let batches = events(amsterdam, "letting_batch");
     assert_eq!(batches.len(), 1, "{amsterdam:#?}");
     assert_eq!(batches[0]["organisation"], "ymere");
-    assert!(amsterdam.iter().all(|e| e["municipality"] == "GM0363"), "{amsterdam:#?}");
+    assert!(
+        amsterdam.iter().all(|e| e["municipality"] == "GM0363"),
+        "{amsterdam:#?}"
+    );
 }
 
 async fn audit_events_carry_no_income_rent_or_household_value(app: TestApp) {
@@ -391,10 +416,24 @@ async fn audit_events_carry_no_income_rent_or_household_value(app: TestApp) {
     assert!(trail.len() >= 5, "{trail:#?}");
     let text = serde_json::to_string(&trail).unwrap();
     for value in [
-        "734.19", "73419", "734,19", "48213", "4821377", "781.06", "78106", "39417", "3941752",
-        "Zonneveld", "medical", "inkomen", "Huishouden",
+        "734.19",
+        "73419",
+        "734,19",
+        "48213",
+        "4821377",
+        "781.06",
+        "78106",
+        "39417",
+        "3941752",
+        "Zonneveld",
+        "medical",
+        "inkomen",
+        "Huishouden",
     ] {
-        assert!(!text.contains(value), "{value} is in the audit trail: {text}");
+        assert!(
+            !text.contains(value),
+            "{value} is in the audit trail: {text}"
+        );
     }
     let allowed = [
         "received",
@@ -482,7 +521,10 @@ async fn the_audit_trail_pages_by_cursor_and_since(app: TestApp) {
         .await;
     assert_eq!(future["events"], json!([]));
     let past = app
-        .get_json(&t.municipality, &format!("{base}?since=2000-01-01T00:00:00Z"))
+        .get_json(
+            &t.municipality,
+            &format!("{base}?since=2000-01-01T00:00:00Z"),
+        )
         .await;
     assert_eq!(past["events"].as_array().unwrap().len(), all.len());
     for (query, code) in [

@@ -332,7 +332,17 @@ async fn tokens_are_named_listed_and_revoked_by_id(app: TestApp) {
     let rows = token_rows(&audit);
     assert_eq!(
         rows[0],
-        ["id", "at", "organisation", "token", "via", "municipality", "action", "subject", "details"]
+        [
+            "id",
+            "at",
+            "organisation",
+            "token",
+            "via",
+            "municipality",
+            "action",
+            "subject",
+            "details"
+        ]
     );
     for action in ["token_created", "token_revoked"] {
         let row = rows
@@ -344,7 +354,10 @@ async fn tokens_are_named_listed_and_revoked_by_id(app: TestApp) {
     assert!(!audit.contains(&named), "a secret is in the audit listing");
     let wassenaar = quotamonitor_ok(url, &["audit", "list", "--municipality", "GM0629"]);
     assert!(
-        token_rows(&wassenaar).iter().skip(1).all(|r| r[5] == "GM0629"),
+        token_rows(&wassenaar)
+            .iter()
+            .skip(1)
+            .all(|r| r[5] == "GM0629"),
         "{wassenaar}"
     );
 

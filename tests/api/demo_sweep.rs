@@ -65,12 +65,16 @@ fn compare(path: &str, tenant: &Value, exact: &Value, found: &mut Vec<String>, c
 
 fn check_cell(path: &str, key: &str, shown: &Value, exact: &Value, found: &mut Vec<String>) {
     if !(exact.is_number() || exact.is_null()) {
-        found.push(format!("{path}: the municipality reads {exact}, not a number"));
+        found.push(format!(
+            "{path}: the municipality reads {exact}, not a number"
+        ));
     }
     let count = COUNTS.contains(&key);
     if shown.is_number() {
         if shown != exact {
-            found.push(format!("{path}: {shown} where the municipality reads {exact}"));
+            found.push(format!(
+                "{path}: {shown} where the municipality reads {exact}"
+            ));
         }
         if count && small(shown) {
             found.push(format!("{path}: a count of {shown}"));
@@ -127,7 +131,10 @@ async fn a_tenant_association_reads_no_small_count_anywhere_in_the_demo(app: Tes
         );
     }
     assert!(cells > 500, "only {cells} count cells compared");
-    assert!(hidden > 0, "the demo has no small cell: the sweep would prove nothing");
+    assert!(
+        hidden > 0,
+        "the demo has no small cell: the sweep would prove nothing"
+    );
     assert_eq!(found, Vec::<String>::new());
 
     // The reports: every count cell well formed and none small, none recoverable by

@@ -715,7 +715,10 @@ async fn long_request_lines_get_json_and_oversized_ones_a_bare_protocol_answer(a
     let quota = "/api/v1/municipalities/GM0629/quota";
     // 60 KB: through to the service, which names the unknown parameter (cut) in JSON.
     let long = app
-        .get(&t.municipality, &format!("{quota}?period=2026&{}=1", "q".repeat(60_000)))
+        .get(
+            &t.municipality,
+            &format!("{quota}?period=2026&{}=1", "q".repeat(60_000)),
+        )
         .send()
         .await
         .unwrap();
@@ -740,12 +743,30 @@ async fn long_request_lines_get_json_and_oversized_ones_a_bare_protocol_answer(a
         )
     };
     let wait = Duration::from_secs(10);
-    let query = send_raw(&app, head(format!("{quota}?period=2026&q={}", "q".repeat(100_000))), Vec::new(), wait).await;
+    let query = send_raw(
+        &app,
+        head(format!("{quota}?period=2026&q={}", "q".repeat(100_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
     assert_eq!(query.status, 400, "{}", query.headers);
-    let path = send_raw(&app, head(format!("/{}", "p".repeat(100_000))), Vec::new(), wait).await;
+    let path = send_raw(
+        &app,
+        head(format!("/{}", "p".repeat(100_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
     assert_eq!(path.status, 400, "{}", path.headers);
     // 200 KB of head: too large to parse at all.
-    let huge = send_raw(&app, head(format!("{quota}?period=2026&q={}", "q".repeat(200_000))), Vec::new(), wait).await;
+    let huge = send_raw(
+        &app,
+        head(format!("{quota}?period=2026&q={}", "q".repeat(200_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
     assert_eq!(huge.status, 431, "{}", huge.headers);
     for refused in [&query, &path, &huge] {
         assert!(refused.waited < Duration::from_secs(5), "answered at once");

@@ -808,9 +808,7 @@ pub(crate) async fn every_format_shows_the_cells_of_the_json(
     for ((name, columns, want), rows) in expected.iter().zip(&tables) {
         assert_same_counts("csv", name, rows, columns, want);
     }
-    let html = app
-        .report_text(token, half, "?format=html&lang=en")
-        .await;
+    let html = app.report_text(token, half, "?format=html&lang=en").await;
     let tables = html_tables(&html);
     assert_eq!(tables.len(), expected.len(), "HTML tables");
     for ((name, columns, want), rows) in expected.iter().zip(&tables) {

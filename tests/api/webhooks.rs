@@ -695,12 +695,18 @@ async fn a_listing_never_repeats_the_credentials_of_a_url(app: TestApp) {
     let t = app.setup_wassenaar();
     let url = "http://hv-user:s3cr3t-pw@127.0.0.1:9/hook?x=1";
     let registered = expect_json(app.add_webhook(&t.tenants, url).await, StatusCode::CREATED).await;
-    assert_eq!(registered["url"], url, "the registration answers what was sent");
+    assert_eq!(
+        registered["url"], url,
+        "the registration answers what was sent"
+    );
     let id = registered["id"].as_i64().unwrap();
     for token in [&t.tenants, &t.municipality] {
         let listing = app.webhooks(token).await;
         let text = listing.to_string();
-        assert!(!text.contains("s3cr3t-pw") && !text.contains("hv-user"), "{text}");
+        assert!(
+            !text.contains("s3cr3t-pw") && !text.contains("hv-user"),
+            "{text}"
+        );
         let hook = listing
             .as_array()
             .unwrap()
