@@ -1,4 +1,5 @@
-//! The `quotamonitor` command: `serve`, `org add`, `token create|list|revoke`, `backup`, ...
+//! The `quotamonitor` command: `serve`, `org add`, `token create|list|revoke`, `audit list`,
+//! `backup`, ...
 //! Every command reads the same settings and applies pending migrations first.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::dbg_macro)]
@@ -58,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: AlertsCommand,
     },
+    /// The audit trail of changes.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Write a consistent copy of the SQLite database while the service runs (PostgreSQL: use
@@ -106,6 +112,19 @@ enum NormsCommand {
     },
     /// The years known, with their source and whether built in or imported.
     List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// The latest events, oldest first, one per line (tab-separated): id, time, organisation,
+    /// token, via, municipality, action, subject, details.
+    List {
+        /// Only the events of this municipality.
+        #[arg(long)]
+        municipality: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +344,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Audit {
+            command:
+                AuditCommand::List {
+                    municipality,
+                    limit,
+                },
+        } => {
+            let events = quotamonitor::service::audit::latest(
+                &mut *conn()?,
+                municipality.as_deref(),
+                limit,
+            )?;
+            print!("{}", audit_table(&events));
+            if events.is_empty() {
+                eprintln!("no audit events");
+            }
+            Ok(())
+        }
         Command::Token {
             command: TokenCommand::Revoke { id, token },
         } => {
@@ -405,6 +442,28 @@ fn token_table(tokens: &[admin::TokenRow], with_revoked: bool) -> String {
             out.push_str(&token.revoked_at.as_ref().map_or("-".into(), time));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// `audit list`: a header and a line per event, tab-separated (no field holds a tab: subjects
+/// are ids and references, details a JSON object of numbers), times in UTC.
+fn audit_table(events: &[quotamonitor::service::audit::AuditEventBody]) -> String {
+    let mut out =
+        String::from("id\tat\torganisation\ttoken\tvia\tmunicipality\taction\tsubject\tdetails\n");
+    for e in events {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            e.id,
+            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            e.organisation,
+            e.token_id.map_or("-".into(), |t| t.to_string()),
+            e.via,
+            e.municipality.as_deref().unwrap_or("-"),
+            e.action,
+            e.subject,
+            e.details,
+        ));
     }
     out
 }

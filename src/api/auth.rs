@@ -15,6 +15,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use super::error::ApiError;
 use super::AppState;
 use crate::db::{DbConnection, Lease};
+use crate::domain::audit::Actor;
 use crate::domain::organisation::{OrgKind, Organisation};
 use crate::service::admin::organisation_by_token;
 use crate::telemetry::spawn_blocking_with_span;
@@ -27,18 +28,28 @@ use crate::telemetry::spawn_blocking_with_span;
 /// back to the pool at once, so no connection sits idle while a large body arrives.
 pub struct Caller {
     org: Organisation,
+    /// The token's id: the audit trail names it beside the organisation.
+    token_id: i64,
     held: Mutex<Option<Lease>>,
 }
 
 impl std::fmt::Debug for Caller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caller").field("org", &self.org).finish()
+        f.debug_struct("Caller")
+            .field("org", &self.org)
+            .field("token_id", &self.token_id)
+            .finish()
     }
 }
 
 impl Caller {
     pub fn org(&self) -> &Organisation {
         &self.org
+    }
+
+    /// Who is acting, as the audit trail records it: the organisation and its token.
+    pub fn actor(&self) -> Actor {
+        Actor::api(&self.org.id, self.token_id)
     }
 
     /// Runs database work on the blocking pool with the request's span: on the connection that
@@ -128,11 +139,12 @@ impl FromRequest for Caller {
                 Ok::<_, ApiError>((org, keep_connection.then_some(lease)))
             })
             .await??;
-            let org = org.ok_or_else(|| {
+            let (org, token_id) = org.ok_or_else(|| {
                 ApiError::Unauthorized("the API token is unknown or revoked".into())
             })?;
             Ok(Caller {
                 org,
+                token_id,
                 held: Mutex::new(held),
             })
         })

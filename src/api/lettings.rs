@@ -220,9 +220,10 @@ pub async fn post_lettings(
     };
     let now = Utc::now().naive_utc();
     let reference = state.reference.clone();
+    let actor = caller.actor();
     let (counts, alert_changes) = caller
         .db(&state, move |conn| {
-            store_batch(conn, &reference, &corporation, &prepared, now)
+            store_batch(conn, &reference, &actor, &corporation, &prepared, now)
         })
         .await?;
     tracing::info!(
@@ -327,9 +328,10 @@ pub async fn delete_letting(
     let reference = reference_from_path(&path.into_inner());
     let now = Utc::now().naive_utc();
     let reference_data = state.reference.clone();
+    let actor = caller.actor();
     let (outcome, _alert_changes) = caller
         .db(&state, move |conn| {
-            withdraw(conn, &reference_data, &corporation, &reference, now)
+            withdraw(conn, &reference_data, &actor, &corporation, &reference, now)
         })
         .await?;
     let letting = letting_views::after_withdrawal(outcome).ok_or_else(not_found)?;

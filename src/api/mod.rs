@@ -1,6 +1,7 @@
 //! The HTTP API: thin handlers over the domain and the database.
 
 pub mod alerts;
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod error;
@@ -75,6 +76,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(lettings::routes)
         .configure(quota::routes)
         .configure(alerts::routes)
+        .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)
         .configure(webhooks::routes);

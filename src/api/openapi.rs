@@ -29,6 +29,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
+        (name = "audit", description = "The audit trail of every change, for the municipality itself"),
         (name = "service", description = "Health, metrics and documentation"),
     )
 )]
@@ -64,7 +65,70 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(super::routes)
         .split_for_parts();
+    let mut document = document;
+    declare_load_answers(&mut document);
     document
+}
+
+/// Declares the answers the middleware and the ingest give on any route, which no handler's
+/// annotation lists: `429` (with `Retry-After`) on every operation, since every request counts
+/// against its client address; `503` (with `Retry-After`) on the ingest, at its limit of
+/// concurrent ingests.
+fn declare_load_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+    let answer = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    )
+                    .description(Some("Seconds to wait before trying again"))
+                    .build(),
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    let too_many = answer(
+        "Too many requests from this client or token, or too many with a bad token \
+         (error `rate_limited`); try again after Retry-After seconds",
+    );
+    let busy = answer(
+        "The service is at its limit of concurrent ingests (error `busy`); try again after \
+         Retry-After seconds",
+    );
+    for (path, item) in document.paths.paths.iter_mut() {
+        let is_ingest = path == "/api/v1/lettings";
+        for (method, operation) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+            ("head", &mut item.head),
+            ("options", &mut item.options),
+            ("trace", &mut item.trace),
+        ] {
+            let Some(operation) = operation else { continue };
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("429".into())
+                .or_insert_with(|| too_many.clone().into());
+            if is_ingest && method == "post" {
+                responses
+                    .entry("503".into())
+                    .or_insert_with(|| busy.clone().into());
+            }
+        }
+    }
 }
 
 /// The OpenAPI document. No token needed.

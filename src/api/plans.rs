@@ -68,11 +68,11 @@ pub async fn put_target(
     let half = parse_half(&half)?;
     let request = body.into_inner();
     let persons = check_target_persons(request.persons)?;
-    let by = caller.org().id.clone();
+    let actor = caller.actor();
     let now = Utc::now().naive_utc();
     let target = caller
         .db(&state, move |conn| {
-            plans::set_target(conn, &code, half, persons, request.note, &by, now)
+            plans::set_target(conn, &code, half, persons, request.note, &actor, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(target))
@@ -117,11 +117,11 @@ pub async fn post_placement(
         &request.note,
         Utc::now().date_naive(),
     )?;
-    let by = caller.org().id.clone();
+    let actor = caller.actor();
     let now = Utc::now().naive_utc();
     let body = caller
         .db(&state, move |conn| {
-            plans::add_placement(conn, &code, &placement, &by, now)
+            plans::add_placement(conn, &code, &placement, &actor, now)
         })
         .await?;
     Ok(HttpResponse::Created().json(body))
@@ -232,12 +232,12 @@ pub async fn put_plan(
         message: "the plan is not valid; nothing was stored".into(),
         problems: problems.into(),
     })?;
-    let by = caller.org().id.clone();
+    let actor = caller.actor();
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
     let body = caller
         .db(&state, move |conn| {
-            plans::store_plan(conn, &reference, &code, year, &plan, &by, now)
+            plans::store_plan(conn, &reference, &code, year, &plan, &actor, now)
         })
         .await?
         .ok_or_else(|| ApiError::Internal("the plan just stored was not found".into()))?;

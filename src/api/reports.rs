@@ -137,11 +137,11 @@ pub async fn publish_report(
     let (code, half_text) = path.into_inner();
     let half = check_half(&half_text)?;
     let reference = state.reference.clone();
-    let by = caller.org().id.clone();
+    let actor = caller.actor();
     let now = Utc::now().naive_utc();
     let publication = caller
         .db(&state, move |conn| {
-            publication::publish(conn, &reference, &code, half, &by, now)
+            publication::publish(conn, &reference, &code, half, &actor, now)
         })
         .await?
         .ok_or_else(|| ApiError::Conflict(format!("the report for {half_text} is already published; use ?current=true to see what changed since")))?;

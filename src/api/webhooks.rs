@@ -39,11 +39,11 @@ pub async fn post_webhook(
     webhook_addresses::vet(&url, state.webhook_allow_private_addresses)
         .await
         .map_err(|message| ApiError::invalid_field("url", message))?;
-    let owner = caller.org().id.clone();
+    let actor = caller.actor();
     let now = Utc::now().naive_utc();
     let registration = caller
         .db(&state, move |conn| {
-            subscriptions::register(conn, &code, &owner, &url, now)
+            subscriptions::register(conn, &code, &actor, &url, now)
         })
         .await?;
     match registration {
@@ -143,10 +143,11 @@ pub async fn retry_delivery(
     let code = caller.code().to_string();
     let who = caller.org().clone();
     let now = Utc::now().naive_utc();
+    let actor = caller.actor();
     let outcome = caller
         .db(&state, move |conn| -> diesel::QueryResult<_> {
             match subscriptions::find_visible(conn, &who, &code, id)? {
-                Some(hook) => subscriptions::retry(conn, &hook, delivery, now).map(Some),
+                Some(hook) => subscriptions::retry(conn, &hook, delivery, &actor, now).map(Some),
                 None => Ok(None),
             }
         })
@@ -186,10 +187,11 @@ pub async fn delete_webhook(
     let code = caller.code().to_string();
     let who = caller.org().clone();
     let now = Utc::now().naive_utc();
+    let actor = caller.actor();
     caller
         .db(&state, move |conn| -> diesel::QueryResult<_> {
             match subscriptions::find_visible(conn, &who, &code, id)? {
-                Some(hook) => subscriptions::stop(conn, &hook, now).map(Some),
+                Some(hook) => subscriptions::stop(conn, &hook, &actor, now).map(Some),
                 None => Ok(None),
             }
         })

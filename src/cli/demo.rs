@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use crate::config::ReferenceData;
 use crate::db::lettings::{IngestCounts, PreparedLetting};
 use crate::db::DbConnection;
+use crate::domain::audit::Actor;
 use crate::domain::letting::{LettingInput, Route};
 use crate::domain::norms::YearNorms;
 use crate::service::admin::{self, AdminError};
@@ -154,6 +155,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         let (result, _alerts) = store_batch(
             conn,
             reference,
+            &Actor::cli(profile.corporation),
             profile.corporation,
             &batch,
             Utc::now().naive_utc(),

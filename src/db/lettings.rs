@@ -7,7 +7,7 @@
 //! per-month aggregates) and the bench-only bulk inserts in `bulk`. Both are re-exported, so
 //! `db::lettings::X` names every one.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
@@ -70,6 +70,9 @@ pub struct BatchWrite {
     pub counts: IngestCounts,
     /// Every (municipality, contract year) of a new, changed or previous version.
     pub touched: BTreeSet<(String, i32)>,
+    /// The counts split by the municipality each record names (for the audit trail, which
+    /// shows a municipality only its own part of a batch).
+    pub by_municipality: BTreeMap<String, IngestCounts>,
 }
 
 /// Writes a validated batch for one corporation. Call it inside a transaction: it takes the
@@ -101,6 +104,7 @@ pub fn write_batch(
             ..IngestCounts::default()
         },
         touched: BTreeSet::new(),
+        by_municipality: BTreeMap::new(),
     };
     let mut new_rows = Vec::new();
     let mut versions = Vec::new();
@@ -110,8 +114,24 @@ pub fn write_batch(
             letting.data.municipality.clone(),
             letting.data.contract_start.year(),
         );
+        if !write
+            .by_municipality
+            .contains_key(&letting.data.municipality)
+        {
+            write
+                .by_municipality
+                .insert(letting.data.municipality.clone(), IngestCounts::default());
+        }
+        let part = write
+            .by_municipality
+            .get_mut(&letting.data.municipality)
+            .ok_or_else(|| {
+                diesel::result::Error::QueryBuilderError("a municipality's counts vanished".into())
+            })?;
+        part.received += 1;
         match existing.get(&letting.reference) {
             None => {
+                part.created += 1;
                 write.counts.created += 1;
                 write.touched.insert(touched_now);
                 deltas.add(corporation, &letting.data, &letting.class, 1);
@@ -127,9 +147,11 @@ pub fn write_batch(
                 ));
             }
             Some((_, _, false, stored, _)) if *stored == letting.data => {
+                part.unchanged += 1;
                 write.counts.unchanged += 1
             }
             Some((id, version, withdrawn, stored, stored_class)) => {
+                part.updated += 1;
                 write.counts.updated += 1;
                 if !*withdrawn {
                     deltas.add(corporation, stored, stored_class, -1);

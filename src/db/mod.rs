@@ -3,7 +3,9 @@
 //! needs its own statement (multi-row insert, advisory locks) [`on_backend!`] runs the same
 //! diesel code on the concrete connection.
 
+pub mod alert_notes;
 pub mod alerts;
+pub mod audit;
 pub mod backup;
 pub mod lease;
 pub mod letting_rows;

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::schema::{api_tokens, organisation_municipalities, organisations};
 use super::DbConnection;
 pub use crate::domain::organisation::{OrgKind, Organisation};
+use crate::on_backend;
 
 #[derive(Insertable)]
 #[diesel(table_name = organisations)]
@@ -95,23 +96,24 @@ pub fn organisations_of_municipality(
         .load(conn)
 }
 
-/// Stores a token hash for an organisation, with the name of the system that uses it.
+/// Stores a token hash for an organisation, with the name of the system that uses it; returns
+/// the token's id.
 pub fn insert_token(
     conn: &mut DbConnection,
     org_id: &str,
     token_hash: &str,
     name: Option<&str>,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(api_tokens::table)
+) -> QueryResult<i64> {
+    on_backend!(conn, c => diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::organisation_id.eq(org_id),
             api_tokens::token_hash.eq(token_hash),
             api_tokens::name.eq(name),
             api_tokens::created_at.eq(now),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .returning(api_tokens::id)
+        .get_result(c))
 }
 
 /// What an administrator sees of a token: never its secret, never its hash.
@@ -142,36 +144,39 @@ pub fn tokens_of(
     query.load(conn)
 }
 
-/// Revokes the token with this hash; returns whether an active token was found.
+/// Revokes the token with this hash; returns the id and organisation of the active token it
+/// revoked, if there was one.
 pub fn revoke_token(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let changed = diesel::update(
+) -> QueryResult<Option<(i64, String)>> {
+    on_backend!(conn, c => diesel::update(
         api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked_at.is_null()),
     )
     .set(api_tokens::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(changed > 0)
+    .returning((api_tokens::id, api_tokens::organisation_id))
+    .get_result(c)
+    .optional())
 }
 
-/// Revokes the token with this id; returns whether an active token was found.
+/// Revokes the token with this id; returns its organisation if it was active.
 pub fn revoke_token_by_id(
     conn: &mut DbConnection,
     id: i64,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let changed = diesel::update(
+) -> QueryResult<Option<(i64, String)>> {
+    on_backend!(conn, c => diesel::update(
         api_tokens::table
             .filter(api_tokens::id.eq(id))
             .filter(api_tokens::revoked_at.is_null()),
     )
     .set(api_tokens::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(changed > 0)
+    .returning((api_tokens::id, api_tokens::organisation_id))
+    .get_result(c)
+    .optional())
 }
 
 /// Records that a token was used at `now`, unless that was already recorded at or after

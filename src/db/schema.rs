@@ -283,3 +283,29 @@ diesel::table! {
         imported_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        organisation_id -> Text,
+        token_id -> Nullable<BigInt>,
+        person -> Nullable<Text>,
+        via -> Text,
+        municipality -> Nullable<Text>,
+        action -> Text,
+        subject -> Text,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    alert_notes (id) {
+        id -> BigInt,
+        alert_id -> BigInt,
+        text -> Text,
+        organisation_id -> Text,
+        token_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}

@@ -18,10 +18,12 @@
 //! - webhooks: toegestane adressen, wie welke ziet, afleverstatus → [`webhook`]
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
+//! - audittrail (wie wijzigde wat, wanneer), notities bij een signaal → [`audit`]
 
 pub mod agreement;
 pub mod alerts;
 pub mod allocation_plan;
+pub mod audit;
 pub mod disclosure;
 pub mod letting;
 pub mod linked_tables;

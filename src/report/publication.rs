@@ -1,6 +1,8 @@
 //! Publication: a report frozen as JSON with its SHA-256, served byte for byte from then on;
 //! and reading a municipality's report, frozen or live.
 
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
+use crate::service::audit;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
 use serde::Serialize;
@@ -160,7 +162,7 @@ pub fn publish(
     reference: &ReferenceData,
     municipality: &str,
     half: Period,
-    by: &str,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<Option<PublicationBody>> {
     crate::db::write_transaction(conn, |conn| {
@@ -181,9 +183,18 @@ pub fn publish(
                 .join(","),
             agreement_id: report.agreement.id.clone(),
             agreement_version: i32::try_from(report.agreement.version).unwrap_or(i32::MAX),
-            published_by: by.to_string(),
+            published_by: actor.organisation.clone(),
             published_at: now,
         };
-        Ok(store::publish(conn, &publication)?.then(|| PublicationBody::from(&publication)))
+        if !store::publish(conn, &publication)? {
+            return Ok(None);
+        }
+        let event = AuditEvent::new(
+            AuditAction::ReportPublished,
+            Some(municipality),
+            format!("report:{half}"),
+        );
+        audit::record(conn, actor, &event, now)?;
+        Ok(Some(PublicationBody::from(&publication)))
     })
 }

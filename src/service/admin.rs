@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256};
 pub use crate::db::organisations::TokenRow;
 use crate::db::organisations::{self, OrgKind, Organisation};
 use crate::db::DbConnection;
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::letting::is_municipality_code;
+use crate::service::audit;
 
 /// The prefix of every API token, so a leaked token is recognisable.
 pub const TOKEN_PREFIX: &str = "qm_";
@@ -138,14 +140,30 @@ pub fn create_named_token(
         return Err(AdminError::UnknownOrganisation(org_id.to_string()));
     }
     let token = new_token();
-    organisations::insert_token(
-        conn,
-        org_id,
-        &hash_token(&token),
-        name,
-        Utc::now().naive_utc(),
-    )?;
+    let now = Utc::now().naive_utc();
+    crate::db::write_transaction(conn, |conn| {
+        let id = organisations::insert_token(conn, org_id, &hash_token(&token), name, now)?;
+        record_token_event(conn, AuditAction::TokenCreated, org_id, id, now)
+    })?;
     Ok(token)
+}
+
+/// A token's creation or revocation in the audit trail. Tokens are made and revoked on the
+/// command line, so the actor is the operator there, acting on the token's organisation.
+fn record_token_event(
+    conn: &mut DbConnection,
+    action: AuditAction,
+    org_id: &str,
+    token_id: i64,
+    now: NaiveDateTime,
+) -> Result<(), AdminError> {
+    let municipality = organisations::find(conn, org_id)?
+        .filter(|org| org.kind == OrgKind::Municipality)
+        .map(|org| org.id);
+    let event = AuditEvent::new(action, municipality.as_deref(), format!("token:{token_id}"))
+        .with("token", token_id);
+    audit::record(conn, &Actor::cli(org_id), &event, now)?;
+    Ok(())
 }
 
 /// A token name is what `token list` shows on one line: 1 to 100 characters, no control
@@ -183,29 +201,32 @@ pub fn list_tokens(
 
 /// Revokes a token given the secret itself.
 pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminError> {
-    if organisations::revoke_token(conn, &hash_token(token.trim()), Utc::now().naive_utc())? {
-        Ok(())
-    } else {
-        Err(AdminError::UnknownToken)
-    }
+    let now = Utc::now().naive_utc();
+    crate::db::write_transaction(conn, |conn| {
+        let (id, org) = organisations::revoke_token(conn, &hash_token(token.trim()), now)?
+            .ok_or(AdminError::UnknownToken)?;
+        record_token_event(conn, AuditAction::TokenRevoked, &org, id, now)
+    })
 }
 
 /// Revokes a token by the id `token list` shows.
 pub fn revoke_token_by_id(conn: &mut DbConnection, id: i64) -> Result<(), AdminError> {
-    if organisations::revoke_token_by_id(conn, id, Utc::now().naive_utc())? {
-        Ok(())
-    } else {
-        Err(AdminError::UnknownTokenId(id))
-    }
+    let now = Utc::now().naive_utc();
+    crate::db::write_transaction(conn, |conn| {
+        let (id, org) = organisations::revoke_token_by_id(conn, id, now)?
+            .ok_or(AdminError::UnknownTokenId(id))?;
+        record_token_event(conn, AuditAction::TokenRevoked, &org, id, now)
+    })
 }
 
-/// The organisation owning an active token, if any (this runs on every request). Records the
-/// token's use when the last record is older than [`LAST_USED_EVERY`]; a use that cannot be
-/// recorded now (the database is busy) never fails the request.
+/// The organisation owning an active token, with the token's id (for the audit trail), if any
+/// (this runs on every request). Records the token's use when the last record is older than
+/// [`LAST_USED_EVERY`]; a use that cannot be recorded now (the database is busy) never fails
+/// the request.
 pub fn organisation_by_token(
     conn: &mut DbConnection,
     token: &str,
-) -> diesel::QueryResult<Option<Organisation>> {
+) -> diesel::QueryResult<Option<(Organisation, i64)>> {
     let Some((org, used)) = organisations::organisation_by_token(conn, &hash_token(token))? else {
         return Ok(None);
     };
@@ -215,7 +236,7 @@ pub fn organisation_by_token(
             tracing::debug!(error = %e, "the token's last use was not recorded this time");
         }
     }
-    Ok(Some(org))
+    Ok(Some((org, used.id)))
 }
 
 /// Whether a token last used at `last_used` should have its use recorded at `now`.

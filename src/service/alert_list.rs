@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::alert_notes::{self as notes_store, NoteRow};
 use crate::db::alerts::{self as store, AlertEventRow, AlertRow};
 use crate::db::DbConnection;
 use crate::domain::alerts::AlertState;
@@ -64,6 +65,30 @@ pub struct AlertBody {
     pub norms_provisional: bool,
     /// Every change, oldest first.
     pub history: Vec<AlertEventBody>,
+    /// The notes written on it, oldest first. Every reader of the alerts sees them: they are
+    /// written for the administrative meeting, where the tenant associations sit too.
+    pub notes: Vec<NoteBody>,
+}
+
+/// A note on an alert: an explanation or a decision. Never edited or deleted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NoteBody {
+    pub id: i64,
+    pub text: String,
+    /// The organisation that wrote it.
+    pub organisation: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<NoteRow> for NoteBody {
+    fn from(row: NoteRow) -> Self {
+        Self {
+            id: row.id,
+            text: row.text,
+            organisation: row.organisation_id,
+            created_at: utc(row.created_at),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,7 +110,7 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl AlertBody {
-    fn new(alert: AlertRow, history: Vec<AlertEventRow>) -> Self {
+    fn new(alert: AlertRow, history: Vec<AlertEventRow>, notes: Vec<NoteBody>) -> Self {
         Self {
             id: alert.id,
             scope: if alert.corporation.is_empty() {
@@ -117,6 +142,7 @@ impl AlertBody {
                     at: utc(e.at),
                 })
                 .collect(),
+            notes,
         }
     }
 }
@@ -129,10 +155,16 @@ pub fn list(
     year: Option<i32>,
 ) -> QueryResult<AlertsBody> {
     let alerts = store::list(conn, municipality, state, year)?;
+    let ids: Vec<i64> = alerts.iter().map(|(a, _)| a.id).collect();
+    let mut notes: BTreeMap<i64, Vec<NoteBody>> = Default::default();
+    for note in notes_store::of_alerts(conn, &ids)? {
+        notes.entry(note.alert_id).or_default().push(note.into());
+    }
     let mut provisional_years: BTreeMap<i32, bool> = BTreeMap::new();
     let mut bodies = Vec::with_capacity(alerts.len());
     for (a, h) in alerts {
-        let mut body = AlertBody::new(a, h);
+        let alert_notes = notes.remove(&a.id).unwrap_or_default();
+        let mut body = AlertBody::new(a, h, alert_notes);
         body.norms_provisional = match provisional_years.get(&body.year) {
             Some(p) => *p,
             None => {

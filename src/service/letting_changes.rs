@@ -8,14 +8,18 @@ use chrono::NaiveDateTime;
 use crate::config::ReferenceData;
 use crate::db::lettings::{self, IngestCounts, PreparedLetting, WithdrawOutcome};
 use crate::db::DbConnection;
+use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::service::alerts::{evaluate_touched, AlertChange};
+use crate::service::audit;
 use crate::service::webhooks;
 use crate::telemetry::metrics;
 
-/// Stores a validated batch for a corporation and updates the alerts.
+/// Stores a validated batch for a corporation and updates the alerts. The audit trail gets
+/// one event per municipality the batch's records name, with that municipality's counts.
 pub fn store_batch(
     conn: &mut DbConnection,
     reference: &ReferenceData,
+    actor: &Actor,
     corporation: &str,
     batch: &[PreparedLetting],
     now: NaiveDateTime,
@@ -30,14 +34,30 @@ pub fn store_batch(
         let write = lettings::write_batch(conn, corporation, batch, now)?;
         let changes = evaluate_touched(conn, reference, &write.touched, now)?;
         webhooks::enqueue(conn, &changes, now)?;
+        if write.by_municipality.is_empty() {
+            audit::record(conn, actor, &batch_event(None, &write.counts), now)?;
+        }
+        for (municipality, counts) in &write.by_municipality {
+            audit::record(conn, actor, &batch_event(Some(municipality), counts), now)?;
+        }
         Ok((write.counts, changes))
     }))
+}
+
+/// A batch's audit event: its counts, never its records.
+fn batch_event(municipality: Option<&str>, counts: &IngestCounts) -> AuditEvent {
+    AuditEvent::new(AuditAction::LettingBatch, municipality, "lettings".into())
+        .with("received", count(counts.received))
+        .with("created", count(counts.created))
+        .with("updated", count(counts.updated))
+        .with("unchanged", count(counts.unchanged))
 }
 
 /// Withdraws a letting and updates the alerts.
 pub fn withdraw(
     conn: &mut DbConnection,
     reference: &ReferenceData,
+    actor: &Actor,
     corporation: &str,
     letting_reference: &str,
     now: NaiveDateTime,
@@ -46,6 +66,14 @@ pub fn withdraw(
         let outcome = lettings::withdraw(conn, corporation, letting_reference, now)?;
         let changes = match &outcome {
             WithdrawOutcome::Withdrawn(l) => {
+                let event = AuditEvent::new(
+                    AuditAction::LettingWithdrawn,
+                    Some(&l.data.municipality),
+                    format!("letting:{letting_reference}"),
+                )
+                .with("withdrawn", 1)
+                .with("version", i64::from(l.version));
+                audit::record(conn, actor, &event, now)?;
                 let touched = [(
                     l.data.municipality.clone(),
                     chrono::Datelike::year(&l.data.contract_start),

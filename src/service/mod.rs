@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod alert_list;
+pub mod alert_notes;
 pub mod alerts;
+pub mod audit;
 pub mod gauges;
 pub mod ingest;
 pub mod letting_changes;

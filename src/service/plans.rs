@@ -12,8 +12,10 @@ use crate::config::ReferenceData;
 use crate::db::plans as store;
 use crate::db::{locks, DbConnection};
 use crate::domain::allocation_plan::{categories, compare, fraction_of_year, PlanInput};
+use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::domain::period::Period;
 use crate::domain::status_holders::{carry_over, pace, HalfYearInput, Placement};
+use crate::service::audit;
 
 /// Pace of the current half year.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -300,14 +302,14 @@ pub struct TargetBody {
     pub note: Option<String>,
 }
 
-/// Sets the status-holder task of a half year.
+/// Sets the status-holder task of a half year, with its audit event.
 pub fn set_target(
     conn: &mut DbConnection,
     municipality: &str,
     half: Period,
     persons: i32,
     note: Option<String>,
-    set_by: &str,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<TargetBody> {
     let row = store::TargetRow {
@@ -315,10 +317,18 @@ pub fn set_target(
         half_year: half.to_string(),
         persons,
         note: note.filter(|n| !n.trim().is_empty()),
-        set_by: set_by.to_string(),
+        set_by: actor.organisation.clone(),
         set_at: now,
     };
-    store::set_target(conn, &row)?;
+    crate::db::write_transaction(conn, |conn| {
+        store::set_target(conn, &row)?;
+        let event = AuditEvent::new(
+            AuditAction::StatusHolderTargetSet,
+            Some(municipality),
+            format!("status_holder_target:{half}"),
+        );
+        audit::record(conn, actor, &event, now)
+    })?;
     Ok(TargetBody {
         municipality: row.municipality,
         half_year: row.half_year,
@@ -327,23 +337,33 @@ pub fn set_target(
     })
 }
 
-/// Records a checked placement by hand.
+/// Records a checked placement by hand, with its audit event (the placement's id, not its
+/// persons: a placement is one household).
 pub fn add_placement(
     conn: &mut DbConnection,
     municipality: &str,
     placement: &Placement,
-    by: &str,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<PlacementBody> {
-    let row = store::add_placement(
-        conn,
-        municipality,
-        placement.date,
-        placement.persons,
-        &placement.note,
-        by,
-        now,
-    )?;
+    let row = crate::db::write_transaction(conn, |conn| {
+        let row = store::add_placement(
+            conn,
+            municipality,
+            placement.date,
+            placement.persons,
+            &placement.note,
+            &actor.organisation,
+            now,
+        )?;
+        let event = AuditEvent::new(
+            AuditAction::StatusHolderPlacementAdded,
+            Some(municipality),
+            format!("status_holder_placement:{}", row.id),
+        );
+        audit::record(conn, actor, &event, now)?;
+        Ok::<_, diesel::result::Error>(row)
+    })?;
     Ok(PlacementBody {
         id: row.id,
         date: row.placed_on,
@@ -360,13 +380,13 @@ pub fn store_plan(
     municipality: &str,
     year: i32,
     plan: &PlanInput,
-    by: &str,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<Option<AllocationPlanBody>> {
     let months = months_of_year_completed(year, now.date());
     crate::db::write_transaction(conn, |conn| {
         locks::take(conn, &[locks::municipality(municipality)], now)?;
-        store::insert_plan(
+        let stored = store::insert_plan(
             conn,
             &store::NewPlan {
                 municipality,
@@ -374,10 +394,18 @@ pub fn store_plan(
                 expected_available: plan.expected_available,
                 note: plan.note.as_deref(),
                 lines: &plan.lines,
-                created_by: by,
+                created_by: &actor.organisation,
             },
             now,
         )?;
+        let event = AuditEvent::new(
+            AuditAction::AllocationPlanStored,
+            Some(municipality),
+            format!("allocation_plan:{year}"),
+        )
+        .with("version", i64::from(stored.version))
+        .with("lines", count(plan.lines.len()));
+        audit::record(conn, actor, &event, now)?;
         allocation_plan(conn, reference, municipality, year, None, months)
     })
 }

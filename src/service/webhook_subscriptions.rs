@@ -10,8 +10,10 @@ use utoipa::ToSchema;
 
 use crate::db::webhooks::{self as store, DeliveryRow, WebhookRow};
 use crate::db::{locks, DbConnection};
+use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::domain::organisation::Organisation;
-use crate::domain::webhook::{may_see, DeliveryState, MAX_ACTIVE_PER_OWNER};
+use crate::domain::webhook::{listed_url, may_see, DeliveryState, MAX_ACTIVE_PER_OWNER};
+use crate::service::audit;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,7 +96,12 @@ fn body(hook: WebhookRow, summary: DeliverySummary, secret: bool) -> WebhookBody
         last_error: summary.last_error,
         municipality: hook.municipality,
         owner: hook.owner,
-        url: hook.url,
+        // The registration answers the URL as sent; a listing never repeats its credentials.
+        url: if secret {
+            hook.url
+        } else {
+            listed_url(&hook.url)
+        },
         active: hook.active,
         created_at: hook.created_at.and_utc(),
         secret: secret.then_some(hook.secret),
@@ -116,10 +123,11 @@ pub enum Registration {
 pub fn register(
     conn: &mut DbConnection,
     municipality: &str,
-    owner: &str,
+    actor: &Actor,
     url: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Registration> {
+    let owner = actor.organisation.as_str();
     crate::db::write_transaction(conn, |conn| {
         locks::take(conn, &[locks::municipality(municipality)], now)?;
         let active = store::active_count(conn, municipality, owner)?;
@@ -128,6 +136,12 @@ pub fn register(
         }
         let secret = hex::encode(rand::random::<[u8; 32]>());
         let hook = store::insert_webhook(conn, municipality, owner, url, &secret, now)?;
+        let event = AuditEvent::new(
+            AuditAction::WebhookRegistered,
+            Some(municipality),
+            format!("webhook:{}", hook.id),
+        );
+        audit::record(conn, actor, &event, now)?;
         Ok(Registration::Registered(Box::new(body(
             hook,
             DeliverySummary::default(),
@@ -206,6 +220,7 @@ pub fn retry(
     conn: &mut DbConnection,
     hook: &WebhookRow,
     delivery: i64,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<Retry> {
     crate::db::write_transaction(conn, |conn| {
@@ -219,6 +234,13 @@ pub fn retry(
         if !store::retry(conn, found.id, now)? {
             return Ok(Retry::NotFailed(found.state));
         }
+        let event = AuditEvent::new(
+            AuditAction::WebhookDeliveryRetried,
+            Some(&hook.municipality),
+            format!("webhook:{}", hook.id),
+        )
+        .with("delivery", found.id);
+        audit::record(conn, actor, &event, now)?;
         Ok(match store::find_delivery(conn, hook.id, delivery)? {
             Some(row) => Retry::Queued(Box::new(DeliveryBody::from(row))),
             None => Retry::NotFound,
@@ -229,11 +251,23 @@ pub fn retry(
 /// Stops a webhook: no new deliveries are queued for it and those still pending are
 /// cancelled; its history stays. Under the municipality's write lock, which the transactions
 /// that queue deliveries hold too, so none is queued for it after it is stopped.
-pub fn stop(conn: &mut DbConnection, hook: &WebhookRow, now: NaiveDateTime) -> QueryResult<()> {
+pub fn stop(
+    conn: &mut DbConnection,
+    hook: &WebhookRow,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
         locks::take(conn, &[locks::municipality(&hook.municipality)], now)?;
         store::deactivate(conn, hook.id)?;
-        store::cancel_pending(conn, hook.id)?;
+        let cancelled = store::cancel_pending(conn, hook.id)?;
+        let event = AuditEvent::new(
+            AuditAction::WebhookStopped,
+            Some(&hook.municipality),
+            format!("webhook:{}", hook.id),
+        )
+        .with("cancelled_deliveries", count(cancelled));
+        audit::record(conn, actor, &event, now)?;
         Ok(())
     })
 }

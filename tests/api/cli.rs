@@ -327,6 +327,40 @@ async fn tokens_are_named_listed_and_revoked_by_id(app: TestApp) {
     let row = rows.iter().find(|r| r[0] == id).unwrap();
     assert!(row[4].ends_with(" UTC"), "{all}");
 
+    // Both are in the audit trail, as done on the command line.
+    let audit = quotamonitor_ok(url, &["audit", "list", "--limit", "1000"]);
+    let rows = token_rows(&audit);
+    assert_eq!(
+        rows[0],
+        [
+            "id",
+            "at",
+            "organisation",
+            "token",
+            "via",
+            "municipality",
+            "action",
+            "subject",
+            "details"
+        ]
+    );
+    for action in ["token_created", "token_revoked"] {
+        let row = rows
+            .iter()
+            .find(|r| r[6] == action && r[7] == format!("token:{id}"))
+            .unwrap_or_else(|| panic!("no {action} of token {id} in {audit}"));
+        assert_eq!(&row[2..5], ["dwb", "-", "cli"], "{audit}");
+    }
+    assert!(!audit.contains(&named), "a secret is in the audit listing");
+    let wassenaar = quotamonitor_ok(url, &["audit", "list", "--municipality", "GM0629"]);
+    assert!(
+        token_rows(&wassenaar)
+            .iter()
+            .skip(1)
+            .all(|r| r[5] == "GM0629"),
+        "{wassenaar}"
+    );
+
     // What the command line refuses.
     quotamonitor_fails(url, &["token", "revoke"]);
     quotamonitor_fails(url, &["token", "revoke", "--id", &id, "--token", &named]);

@@ -23,7 +23,8 @@ on_both_backends!(
     a_json_batch_past_the_record_limit_is_413_while_it_is_read,
     a_csv_batch_past_the_record_limit_is_413_while_it_is_read,
     an_ingest_past_the_concurrency_limit_is_503_with_retry_after,
-    a_body_that_stops_arriving_is_408_and_the_service_stays_healthy
+    a_body_that_stops_arriving_is_408_and_the_service_stays_healthy,
+    long_request_lines_get_json_and_oversized_ones_a_bare_protocol_answer
 );
 
 async fn an_unknown_query_parameter_is_a_400_naming_it(app: TestApp) {
@@ -702,4 +703,76 @@ async fn the_html_report_carries_a_content_security_policy(app: TestApp) {
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!html.text().await.unwrap().contains("<script"));
+}
+
+/// A request line up to 64 KiB reaches the service and gets its JSON error. Past that,
+/// actix-http refuses it in the protocol layer, before any middleware or handler runs: a URI
+/// over 65534 bytes (the `http` crate's limit) is a bare `400`, a request head over 128 KiB a
+/// bare `431`, and actix-web 4 has no setting to change either (see docs/operations.md). What
+/// matters then is that the refusal is quick and the service keeps serving.
+async fn long_request_lines_get_json_and_oversized_ones_a_bare_protocol_answer(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let quota = "/api/v1/municipalities/GM0629/quota";
+    // 60 KB: through to the service, which names the unknown parameter (cut) in JSON.
+    let long = app
+        .get(
+            &t.municipality,
+            &format!("{quota}?period=2026&{}=1", "q".repeat(60_000)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let body = expect_json(long, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"], "invalid_query");
+    assert!(body["message"].as_str().unwrap().len() < 1000, "{body}");
+    let long_path = app
+        .get(&t.municipality, &format!("/{}", "p".repeat(60_000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_json(long_path, StatusCode::NOT_FOUND).await["error"],
+        "not_found"
+    );
+
+    // 100 KB: the URI is too long for the protocol layer.
+    let head = |target: String| {
+        format!(
+            "GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\r\n",
+            t.municipality
+        )
+    };
+    let wait = Duration::from_secs(10);
+    let query = send_raw(
+        &app,
+        head(format!("{quota}?period=2026&q={}", "q".repeat(100_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
+    assert_eq!(query.status, 400, "{}", query.headers);
+    let path = send_raw(
+        &app,
+        head(format!("/{}", "p".repeat(100_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
+    assert_eq!(path.status, 400, "{}", path.headers);
+    // 200 KB of head: too large to parse at all.
+    let huge = send_raw(
+        &app,
+        head(format!("{quota}?period=2026&q={}", "q".repeat(200_000))),
+        Vec::new(),
+        wait,
+    )
+    .await;
+    assert_eq!(huge.status, 431, "{}", huge.headers);
+    for refused in [&query, &path, &huge] {
+        assert!(refused.waited < Duration::from_secs(5), "answered at once");
+    }
+
+    // And the service goes on.
+    let after = app.quota(&t.municipality, "GM0629", "2026").await;
+    assert_eq!(after["municipality"], "GM0629");
 }

@@ -148,6 +148,19 @@ async fn the_openapi_document_is_served_and_matches_its_snapshot() {
             "{path} is not documented"
         );
     }
+    // Every operation declares the 429 of the rate limits, with Retry-After; the ingest its
+    // 503 at the concurrency limit.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let too_many = &operation["responses"]["429"];
+            assert!(
+                too_many["headers"].get("Retry-After").is_some(),
+                "{method} {path} does not declare 429 with Retry-After"
+            );
+        }
+    }
+    let busy = &document["paths"]["/api/v1/lettings"]["post"]["responses"]["503"];
+    assert!(busy["headers"].get("Retry-After").is_some(), "{busy}");
     let snapshot_path = std::path::Path::new("tests/snapshots/openapi.json");
     let rendered = serde_json::to_string_pretty(&document).unwrap() + "\n";
     if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {

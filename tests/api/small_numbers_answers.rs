@@ -126,18 +126,18 @@ async fn load(app: &TestApp, t: &Tokens) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
-fn small(v: &Value) -> bool {
+pub(crate) fn small(v: &Value) -> bool {
     v.as_i64().is_some_and(|n| (1..5).contains(&n))
 }
 
 /// A count as an answer may show it: a number, `<5`, `x`, or (where it would give one away)
 /// null.
-fn well_formed(v: &Value) -> bool {
+pub(crate) fn well_formed(v: &Value) -> bool {
     v.is_number() || v == "<5" || v == "x" || v.is_null()
 }
 
 /// Every count cell of a report (the figures of households and persons), with a name.
-fn count_cells(report: &Value) -> Vec<(String, Value)> {
+pub(crate) fn count_cells(report: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for section in ["quota_half_year", "quota_year_to_date"] {
         for scope in report[section].as_array().unwrap() {
@@ -252,7 +252,7 @@ fn row<'a>(rows: &'a Value, key: &str) -> Option<&'a Value> {
 
 /// Every subtraction of the report, from the reader's view (`own`: a corporation's scope, which
 /// it knows anyway).
-fn recoverable_from_report(report: &Value, own: Option<&str>) -> Vec<String> {
+pub(crate) fn recoverable_from_report(report: &Value, own: Option<&str>) -> Vec<String> {
     let mut attack = Attack::default();
     let corporations: Vec<String> = report["quota_half_year"]
         .as_array()
@@ -432,22 +432,29 @@ fn recoverable_from_report(report: &Value, own: Option<&str>) -> Vec<String> {
     );
     // The plan: its categories against the counted lettings (the half year's, months 1–6),
     // against the breakdown (the difference: excluded lettings), and the difference column.
+    // The plan's realisation runs over the months of the year completed; only when those are
+    // the half year's six does it line up with the half year's lettings and breakdown (a
+    // report read later in the year compares different windows).
     let plan = &report["allocation_plan"];
-    assert_eq!(plan["months_completed"], 6);
+    let same_window = plan["months_completed"] == 6;
     let lines = plan["lines"].as_array().unwrap();
     let realised: Vec<Option<i64>> = lines.iter().map(|l| int(&l["realised"])).collect();
-    attack.relation(
-        "plan realised against the counted lettings",
-        lettings,
-        &realised,
-    );
+    if same_window {
+        attack.relation(
+            "plan realised against the counted lettings",
+            lettings,
+            &realised,
+        );
+    }
     for line in lines {
         let category = line["category"].as_str().unwrap();
-        attack.difference(
-            &format!("category {category} − plan realised"),
-            cell("category", category),
-            int(&line["realised"]),
-        );
+        if same_window {
+            attack.difference(
+                &format!("category {category} − plan realised"),
+                cell("category", category),
+                int(&line["realised"]),
+            );
+        }
         if line["realised"].as_i64().is_none() {
             assert!(line["difference"].is_null(), "{line}");
         }
@@ -496,7 +503,7 @@ type ExpectedTable = (&'static str, Vec<usize>, Vec<Vec<String>>);
 
 /// The count cells of each table as a format should show them, from the JSON report: for
 /// each table (in order, those with rows), the text of each count cell, row by row.
-fn expected_tables(report: &Value) -> Vec<ExpectedTable> {
+pub(crate) fn expected_tables(report: &Value) -> Vec<ExpectedTable> {
     let text = |v: &Value| match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -773,27 +780,7 @@ async fn a_tenant_association_can_recover_no_small_count_from_the_report_in_any_
     );
 
     // CSV, HTML and XLSX show the same cells as the JSON: no more, no small number.
-    let expected = expected_tables(&report);
-    let csv = app.report_text(&t.tenants, H1, "?format=csv&lang=en").await;
-    let tables = csv_tables(&csv);
-    assert_eq!(tables.len(), expected.len(), "CSV tables");
-    for ((name, columns, want), rows) in expected.iter().zip(&tables) {
-        assert_same_counts("csv", name, rows, columns, want);
-    }
-    let html = app
-        .report_text(&t.tenants, H1, "?format=html&lang=en")
-        .await;
-    let tables = html_tables(&html);
-    assert_eq!(tables.len(), expected.len(), "HTML tables");
-    for ((name, columns, want), rows) in expected.iter().zip(&tables) {
-        assert_same_counts("html", name, rows, columns, want);
-    }
-    let bytes = app.report_bytes(&t.tenants, H1, "?format=xlsx").await;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
-    for (name, columns, want) in &expected {
-        let rows = xlsx_rows(&mut workbook, name);
-        assert_same_counts("xlsx", name, &rows, columns, want);
-    }
+    every_format_shows_the_cells_of_the_json(&app, &t.tenants, H1, &report).await;
 
     // Published, the same: the frozen report as the tenant association reads it.
     let published = app.publish_report(&t.municipality, H1).await;
@@ -804,6 +791,35 @@ async fn a_tenant_association_can_recover_no_small_count_from_the_report_in_any_
     frozen["footer"]["read_at"] = Value::Null;
     live["footer"]["read_at"] = Value::Null;
     assert_eq!(frozen, live);
+}
+
+/// The report of `half` in CSV, HTML and XLSX as `token` reads it shows the same count cells
+/// as `report`, its JSON: no more, and no number from 1 to 4.
+pub(crate) async fn every_format_shows_the_cells_of_the_json(
+    app: &TestApp,
+    token: &str,
+    half: &str,
+    report: &Value,
+) {
+    let expected = expected_tables(report);
+    let csv = app.report_text(token, half, "?format=csv&lang=en").await;
+    let tables = csv_tables(&csv);
+    assert_eq!(tables.len(), expected.len(), "CSV tables");
+    for ((name, columns, want), rows) in expected.iter().zip(&tables) {
+        assert_same_counts("csv", name, rows, columns, want);
+    }
+    let html = app.report_text(token, half, "?format=html&lang=en").await;
+    let tables = html_tables(&html);
+    assert_eq!(tables.len(), expected.len(), "HTML tables");
+    for ((name, columns, want), rows) in expected.iter().zip(&tables) {
+        assert_same_counts("html", name, rows, columns, want);
+    }
+    let bytes = app.report_bytes(token, half, "?format=xlsx").await;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    for (name, columns, want) in &expected {
+        let rows = xlsx_rows(&mut workbook, name);
+        assert_same_counts("xlsx", name, &rows, columns, want);
+    }
 }
 
 /// The status-holder answer's half years by name.

@@ -21,7 +21,8 @@ on_both_backends!(
     a_redirect_is_not_followed,
     dead_webhooks_do_not_hold_up_live_ones_and_stop_when_deleted,
     a_delivery_fails_after_its_last_attempt_and_can_be_retried,
-    two_instances_send_each_delivery_once
+    two_instances_send_each_delivery_once,
+    a_listing_never_repeats_the_credentials_of_a_url
 );
 
 /// What the receiver got: (delivery id, timestamp, signature, body).
@@ -687,5 +688,31 @@ async fn a_webhook_of_another_reader_gets_the_alert_without_its_figures(app: Tes
     for alert in alerts(&for_dwb) {
         let own = alert["corporation"] == "dwb";
         assert_eq!(alert["count"].is_u64(), own, "{alert}");
+    }
+}
+
+async fn a_listing_never_repeats_the_credentials_of_a_url(app: TestApp) {
+    let t = app.setup_wassenaar();
+    let url = "http://hv-user:s3cr3t-pw@127.0.0.1:9/hook?x=1";
+    let registered = expect_json(app.add_webhook(&t.tenants, url).await, StatusCode::CREATED).await;
+    assert_eq!(
+        registered["url"], url,
+        "the registration answers what was sent"
+    );
+    let id = registered["id"].as_i64().unwrap();
+    for token in [&t.tenants, &t.municipality] {
+        let listing = app.webhooks(token).await;
+        let text = listing.to_string();
+        assert!(
+            !text.contains("s3cr3t-pw") && !text.contains("hv-user"),
+            "{text}"
+        );
+        let hook = listing
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("webhook {id} not listed: {text}"));
+        assert_eq!(hook["url"], "http://***@127.0.0.1:9/hook?x=1");
     }
 }

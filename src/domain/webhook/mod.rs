@@ -251,6 +251,22 @@ pub fn loggable_url(url: &str) -> String {
     }
 }
 
+/// The URL as a webhook listing shows it: user name and password, if any, replaced by `***`,
+/// so a listing (to the owner and to the municipality) never repeats credentials; the rest
+/// stays, so the owner recognises the address.
+pub fn listed_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Both succeed for any URL that has credentials to remove.
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => "(not a URL)".into(),
+    }
+}
+
 /// The municipality sees every webhook on its alerts; another reader only its own.
 pub fn may_see(reader: &Organisation, owner: &str, municipality: &str) -> bool {
     owner == reader.id || (reader.kind == OrgKind::Municipality && reader.id == municipality)

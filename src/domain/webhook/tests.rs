@@ -167,6 +167,26 @@ fn a_logged_url_has_no_credentials() {
 }
 
 #[test]
+fn a_listed_url_shows_no_credentials() {
+    assert_eq!(
+        listed_url("https://user:pw@hooks.example.org:8443/a/b?x=1"),
+        "https://***@hooks.example.org:8443/a/b?x=1"
+    );
+    assert_eq!(
+        listed_url("https://only-a-token@hooks.example.org/"),
+        "https://***@hooks.example.org/"
+    );
+    assert_eq!(
+        listed_url("https://:pw@hooks.example.org/"),
+        "https://***@hooks.example.org/"
+    );
+    assert_eq!(
+        listed_url("https://hooks.example.org/a?b=c"),
+        "https://hooks.example.org/a?b=c"
+    );
+}
+
+#[test]
 fn a_delivery_fails_after_its_last_attempt() {
     assert_eq!(DeliveryState::after_failure(1, 10), DeliveryState::Pending);
     assert_eq!(DeliveryState::after_failure(9, 10), DeliveryState::Pending);

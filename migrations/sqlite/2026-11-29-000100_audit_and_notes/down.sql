@@ -1,0 +1,2 @@
+DROP TABLE alert_notes;
+DROP TABLE audit_events;
