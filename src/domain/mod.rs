@@ -18,6 +18,8 @@
 //! - webhooks: toegestane adressen, wie welke ziet, afleverstatus → [`webhook`]
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
+//! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
+//!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
 
 pub mod agreement;
 pub mod alerts;
@@ -34,4 +36,5 @@ pub mod problem;
 pub mod quota;
 pub mod small_numbers;
 pub mod status_holders;
+pub mod upload;
 pub mod webhook;

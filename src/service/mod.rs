@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod gauges;
 pub mod ingest;
 pub mod letting_changes;
+pub mod letting_export;
 pub mod letting_views;
 pub mod plans;
 pub mod quota;
