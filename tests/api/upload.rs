@@ -36,7 +36,7 @@ async fn a_dutch_excel_export_is_read_exactly(app: TestApp) {
     // cells Excel leaves behind.
     let csv = format!(
         "\u{feff}{DUTCH_HEADER}\r\n\
-         NL-1;GM0629;3-11-2026;€ 745,00;2;24.500;ONWAAR;regular;;;nee\r\n\
+         NL-1;GM0629;3-11-2026;€ 745,00;3;24.500;ONWAAR;regular;;;nee\r\n\
          \r\n\
          NL-2;GM0629;03-02-2026;1.234,56;4;€ 1.234.567,89;WAAR;local_priority;medical;;Ja\r\n\
          NL-3;GM0629;2026-02-01;612.5;1;31000,50;ja;direct;;wisselwoning;NEE\r\n\
@@ -241,8 +241,9 @@ async fn a_dry_run_answers_as_a_post_and_changes_nothing(app: TestApp) {
     let after = everything(&app, &t.municipality).await;
     assert_eq!(after["rows"]["lettings"], 22);
     assert_eq!(after["rows"]["versions"], 23);
-    assert_eq!(after["rows"]["alerts"], 1);
-    assert_eq!(after["rows"]["outbox"], 1);
+    // A breach in the total and in the corporation's scope, each queued for the webhook.
+    assert_eq!(after["rows"]["alerts"], 2);
+    assert_eq!(after["rows"]["outbox"], 2);
     assert_ne!(after["quota"], before["quota"]);
 }
 
