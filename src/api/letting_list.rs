@@ -11,10 +11,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::db::letting_list::ListFilter;
+
 use crate::domain::letting::is_municipality_code;
 use crate::domain::period::Period;
-use crate::service::letting_export::{self, LettingListBody, DEFAULT_PAGE, MAX_PAGE};
+use crate::service::letting_export::{self, LettingListBody, ListFilter, DEFAULT_PAGE, MAX_PAGE};
 
 const CSV_TYPE: &str = "text/csv; charset=utf-8";
 
@@ -127,7 +127,10 @@ pub async fn list_lettings(
     let mut response = HttpResponse::Ok();
     response
         .insert_header((CONTENT_TYPE, CSV_TYPE))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"verhuringen.csv\""));
+        .insert_header((
+            CONTENT_DISPOSITION,
+            "attachment; filename=\"verhuringen.csv\"",
+        ));
     if let Some(cursor) = &page.next_cursor {
         response.insert_header(("X-Next-Cursor", cursor.as_str()));
     }

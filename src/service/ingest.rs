@@ -294,7 +294,10 @@ pub fn check_batch(
 /// The problems of a record with cells its dialect could not read: those first, then what the
 /// checks found in the other fields (a field's check would only repeat, less exactly, that
 /// its value is wrong).
-fn with_value_problems(read: &[FieldProblem], checked: Option<Vec<FieldProblem>>) -> Vec<FieldProblem> {
+fn with_value_problems(
+    read: &[FieldProblem],
+    checked: Option<Vec<FieldProblem>>,
+) -> Vec<FieldProblem> {
     let mut all = read.to_vec();
     all.extend(
         checked

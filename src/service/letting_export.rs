@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::letting_list::{self, ListFilter};
+pub use crate::db::letting_list::ListFilter;
+
+use crate::db::letting_list;
 use crate::db::DbConnection;
 use crate::domain::letting::FIELDS;
 use crate::domain::upload::{Column, ValueKind, COLUMNS};
@@ -48,7 +50,10 @@ pub fn page(
         .then(|| rows.last().map(|l| l.reference.clone()))
         .flatten();
     Ok(LettingListBody {
-        lettings: rows.into_iter().map(|l| LettingBody::new(l, None)).collect(),
+        lettings: rows
+            .into_iter()
+            .map(|l| LettingBody::new(l, None))
+            .collect(),
         next_cursor,
     })
 }
@@ -119,7 +124,10 @@ mod tests {
         assert_eq!(cell(ValueKind::Integer, &Value::from(3)), "3");
         assert_eq!(cell(ValueKind::Bool, &Value::Bool(true)), "ja");
         assert_eq!(cell(ValueKind::Text, &Value::Null), "");
-        assert_eq!(cell(ValueKind::Date, &Value::from("2026-03-01")), "2026-03-01");
+        assert_eq!(
+            cell(ValueKind::Date, &Value::from("2026-03-01")),
+            "2026-03-01"
+        );
     }
 
     #[test]

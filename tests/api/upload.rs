@@ -164,7 +164,11 @@ async fn an_amount_that_reads_two_ways_is_refused_never_guessed(app: TestApp) {
         "{body}"
     );
     // Nothing was stored.
-    let response = app.get(&t.dwb, "/api/v1/lettings/A-1").send().await.unwrap();
+    let response = app
+        .get(&t.dwb, "/api/v1/lettings/A-1")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
@@ -200,11 +204,15 @@ async fn post_dry(app: &TestApp, token: &str, body: &Value) -> reqwest::Response
 
 async fn a_dry_run_answers_as_a_post_and_changes_nothing(app: TestApp) {
     let t = app.setup_wassenaar();
-    let hook = app.add_webhook(&t.municipality, "http://127.0.0.1:9/hook").await;
+    let hook = app
+        .add_webhook(&t.municipality, "http://127.0.0.1:9/hook")
+        .await;
     assert_eq!(hook.status(), StatusCode::CREATED);
     // 5 of 20 urgent: no alert yet.
     let urgent = |r: &str| letting_with(r, json!({"urgency": "status_holder"}));
-    let mut first: Vec<Value> = (0..15).map(|i| letting_with(&format!("P-{i}"), json!({}))).collect();
+    let mut first: Vec<Value> = (0..15)
+        .map(|i| letting_with(&format!("P-{i}"), json!({})))
+        .collect();
     first.extend((0..5).map(|i| urgent(&format!("U-{i}"))));
     app.post_ok(&t.dwb, &json!(first)).await;
     let before = everything(&app, &t.municipality).await;
@@ -227,8 +235,16 @@ async fn a_dry_run_answers_as_a_post_and_changes_nothing(app: TestApp) {
 
     // An invalid batch: the same 422 as a real post.
     let invalid = json!([letting_with("X-1", json!({"rent": 0})), urgent("U-7")]);
-    let dry = expect_json(post_dry(&app, &t.dwb, &invalid).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let real = expect_json(app.post_json(&t.dwb, &invalid).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let dry = expect_json(
+        post_dry(&app, &t.dwb, &invalid).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let real = expect_json(
+        app.post_json(&t.dwb, &invalid).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(dry, real);
     assert_eq!(everything(&app, &t.municipality).await, before);
 
@@ -247,7 +263,12 @@ async fn a_dry_run_answers_as_a_post_and_changes_nothing(app: TestApp) {
     assert_ne!(after["quota"], before["quota"]);
 }
 
-async fn get_text(app: &TestApp, token: &str, path: &str, accept: Option<&str>) -> (StatusCode, String) {
+async fn get_text(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    accept: Option<&str>,
+) -> (StatusCode, String) {
     let mut request = app.get(token, path);
     if let Some(accept) = accept {
         request = request.header("Accept", accept);
@@ -260,7 +281,10 @@ async fn the_template_posts_back_as_it_is(app: TestApp) {
     let t = app.setup_wassenaar();
     let (status, template) = get_text(&app, &t.dwb, "/api/v1/lettings/template.csv", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(template.starts_with(&format!("\u{feff}{DUTCH_HEADER}")), "{template:?}");
+    assert!(
+        template.starts_with(&format!("\u{feff}{DUTCH_HEADER}")),
+        "{template:?}"
+    );
     assert_eq!(template.matches("\r\n").count(), 2, "{template:?}");
     let tried = app.post_csv(&t.dwb, &template).await;
     let body = expect_json(tried, StatusCode::OK).await;
@@ -294,26 +318,44 @@ async fn the_own_lettings_list_pages_by_reference_and_filters(app: TestApp) {
         })
         .collect();
     app.post_ok(&t.dwb, &json!(batch)).await;
-    app.post_ok(&t.willibrordus, &json!([letting_with("W-01", json!({}))])).await;
+    app.post_ok(&t.willibrordus, &json!([letting_with("W-01", json!({}))]))
+        .await;
     assert_eq!(app.withdraw(&t.dwb, "L-04").await.status(), StatusCode::OK);
 
     let first = app.get_json(&t.dwb, "/api/v1/lettings?limit=2").await;
     assert_eq!(references(&first), ["L-01", "L-02"]);
     assert_eq!(first["next_cursor"], "L-02");
-    assert_eq!(first["lettings"][0]["household_income"].to_string(), "30000.00");
-    let second = app.get_json(&t.dwb, "/api/v1/lettings?limit=2&cursor=L-02").await;
+    assert_eq!(
+        first["lettings"][0]["household_income"].to_string(),
+        "30000.00"
+    );
+    let second = app
+        .get_json(&t.dwb, "/api/v1/lettings?limit=2&cursor=L-02")
+        .await;
     // The withdrawn L-04 is left out unless asked for.
     assert_eq!(references(&second), ["L-03", "L-05"]);
     assert_eq!(second["next_cursor"], Value::Null);
-    let all = app.get_json(&t.dwb, "/api/v1/lettings?withdrawn=true").await;
+    let all = app
+        .get_json(&t.dwb, "/api/v1/lettings?withdrawn=true")
+        .await;
     assert_eq!(references(&all), ["L-01", "L-02", "L-03", "L-04", "L-05"]);
     assert_eq!(all["lettings"][3]["withdrawn"], true);
-    let march = app.get_json(&t.dwb, "/api/v1/lettings?month=2026-03&municipality=GM0629").await;
+    let march = app
+        .get_json(&t.dwb, "/api/v1/lettings?month=2026-03&municipality=GM0629")
+        .await;
     assert_eq!(references(&march), ["L-03"]);
-    let elsewhere = app.get_json(&t.dwb, "/api/v1/lettings?municipality=GM0363").await;
+    let elsewhere = app
+        .get_json(&t.dwb, "/api/v1/lettings?municipality=GM0363")
+        .await;
     assert_eq!(references(&elsewhere), Vec::<String>::new());
 
-    for bad in ["limit=0", "limit=10001", "month=2026", "month=maart", "municipality=0629"] {
+    for bad in [
+        "limit=0",
+        "limit=10001",
+        "month=2026",
+        "month=maart",
+        "municipality=0629",
+    ] {
         let (status, body) = get_text(&app, &t.dwb, &format!("/api/v1/lettings?{bad}"), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
@@ -322,15 +364,30 @@ async fn the_own_lettings_list_pages_by_reference_and_filters(app: TestApp) {
 async fn the_csv_export_posts_back_unchanged(app: TestApp) {
     let t = app.setup_wassenaar();
     let batch = json!([
-        letting_with("E-01", json!({"rent": "712.5", "household_income": "24500.75", "pension_age": true})),
-        letting_with("E-02", json!({"urgency": "status_holder", "route": "direct", "passend_exception": true})),
-        letting_with("E-03", json!({"excluded_reason": "wisselwoning; tijdelijk", "contract_start": "2026-04-01"})),
+        letting_with(
+            "E-01",
+            json!({"rent": "712.5", "household_income": "24500.75", "pension_age": true})
+        ),
+        letting_with(
+            "E-02",
+            json!({"urgency": "status_holder", "route": "direct", "passend_exception": true})
+        ),
+        letting_with(
+            "E-03",
+            json!({"excluded_reason": "wisselwoning; tijdelijk", "contract_start": "2026-04-01"})
+        ),
     ]);
     app.post_ok(&t.dwb, &batch).await;
     let (status, csv) = get_text(&app, &t.dwb, "/api/v1/lettings", Some("text/csv")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(csv.starts_with(&format!("\u{feff}{DUTCH_HEADER}")), "{csv:?}");
-    assert!(csv.contains("\r\nE-01;GM0629;2026-03-15;712,50;2;24500,75;ja;regular;;;nee"), "{csv:?}");
+    assert!(
+        csv.starts_with(&format!("\u{feff}{DUTCH_HEADER}")),
+        "{csv:?}"
+    );
+    assert!(
+        csv.contains("\r\nE-01;GM0629;2026-03-15;712,50;2;24500,75;ja;regular;;;nee"),
+        "{csv:?}"
+    );
     // The semicolon inside a cell is quoted.
     assert!(csv.contains("\"wisselwoning; tijdelijk\""), "{csv:?}");
 
@@ -352,7 +409,8 @@ async fn the_csv_export_posts_back_unchanged(app: TestApp) {
 
 async fn only_a_corporation_lists_and_only_its_own(app: TestApp) {
     let t = app.setup_wassenaar();
-    app.post_ok(&t.dwb, &json!([letting_with("D-01", json!({}))])).await;
+    app.post_ok(&t.dwb, &json!([letting_with("D-01", json!({}))]))
+        .await;
     for token in [&t.municipality, &t.tenants] {
         for path in ["/api/v1/lettings", "/api/v1/lettings/template.csv"] {
             let (status, body) = get_text(&app, token, path, None).await;
@@ -369,7 +427,10 @@ async fn unlikely_values_warn_and_never_block(app: TestApp) {
     let t = app.setup_wassenaar();
     let batch = json!([
         letting_with("W-1", json!({})),
-        letting_with("W-2", json!({"household_income": 2450, "household_size": 13})),
+        letting_with(
+            "W-2",
+            json!({"household_income": 2450, "household_size": 13})
+        ),
         letting_with("W-3", json!({"rent": 99.5})),
     ]);
     let tried = expect_json(post_dry(&app, &t.dwb, &batch).await, StatusCode::OK).await;
@@ -402,7 +463,9 @@ async fn unlikely_values_warn_and_never_block(app: TestApp) {
         .unwrap()
         .contains("monthly figure"));
     // An ordinary batch has none.
-    let plain = app.post_ok(&t.dwb, &json!([letting_with("W-4", json!({}))])).await;
+    let plain = app
+        .post_ok(&t.dwb, &json!([letting_with("W-4", json!({}))]))
+        .await;
     assert!(plain.get("warnings").is_none(), "{plain}");
     // In CSV a warning names its line too.
     let csv = "referentie;gemeente;ingangsdatum;kale_huur;huishoudgrootte;huishoudinkomen\r\n\r\nW-5;GM0629;1-3-2026;700;2;24,50\r\n";

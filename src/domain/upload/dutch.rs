@@ -18,7 +18,10 @@ pub fn parse_day_month_year(cell: &str) -> Option<Result<NaiveDate, String>> {
     let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
         lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    if parts.next().is_some() || !digits(day, 1..=2) || !digits(month, 1..=2) || !digits(year, 4..=4)
+    if parts.next().is_some()
+        || !digits(day, 1..=2)
+        || !digits(month, 1..=2)
+        || !digits(year, 4..=4)
     {
         return None;
     }
@@ -63,7 +66,11 @@ pub fn parse_dutch_amount(cell: &str) -> Result<Decimal, String> {
             echo(shown)
         )
     };
-    if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+    if unsigned.is_empty()
+        || !unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
         return Err(not_a_number());
     }
     let (whole, decimals) = match unsigned.split_once(',') {

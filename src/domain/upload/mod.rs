@@ -63,18 +63,43 @@ const fn column(
 pub const COLUMNS: [Column; 14] = [
     column("reference", "referentie", ValueKind::Text, "VOORBEELD-1"),
     column("municipality", "gemeente", ValueKind::Text, "GM0629"),
-    column("contract_start", "ingangsdatum", ValueKind::Date, "1-3-2026"),
+    column(
+        "contract_start",
+        "ingangsdatum",
+        ValueKind::Date,
+        "1-3-2026",
+    ),
     column("rent", "kale_huur", ValueKind::Money, "745,00"),
     column("household_size", "huishoudgrootte", ValueKind::Integer, "2"),
-    column("household_income", "huishoudinkomen", ValueKind::Money, "28500"),
+    column(
+        "household_income",
+        "huishoudinkomen",
+        ValueKind::Money,
+        "28500",
+    ),
     column("pension_age", "aow", ValueKind::Bool, "nee"),
     column("route", "route", ValueKind::Text, "regular"),
     column("urgency", "urgentie", ValueKind::Text, ""),
     // The example row counts in no quota, should it be posted as it is.
-    column("excluded_reason", "reden_uitzondering", ValueKind::Text, "voorbeeldregel, vervang deze"),
-    column("passend_exception", "passend_uitzondering", ValueKind::Bool, "nee"),
+    column(
+        "excluded_reason",
+        "reden_uitzondering",
+        ValueKind::Text,
+        "voorbeeldregel, vervang deze",
+    ),
+    column(
+        "passend_exception",
+        "passend_uitzondering",
+        ValueKind::Bool,
+        "nee",
+    ),
     column("corporation", "corporatie", ValueKind::Text, ""),
-    column("allocation_date", "datum_toewijzing", ValueKind::Date, "15-2-2026"),
+    column(
+        "allocation_date",
+        "datum_toewijzing",
+        ValueKind::Date,
+        "15-2-2026",
+    ),
     column("status_holder", "statushouder", ValueKind::Bool, "nee"),
 ];
 

@@ -35,7 +35,11 @@ pub fn warnings(letting: &LettingInput) -> Vec<Warning> {
 }
 
 /// [`warnings`] on the figures it looks at (rent, household size, yearly income).
-pub fn figure_warnings(rent: Decimal, household_size: u8, household_income: Decimal) -> Vec<Warning> {
+pub fn figure_warnings(
+    rent: Decimal,
+    household_size: u8,
+    household_income: Decimal,
+) -> Vec<Warning> {
     let mut found = Vec::new();
     if rent < LOW_MONTHLY_RENT {
         found.push(Warning {

@@ -30,7 +30,10 @@ fn header_names_in_either_language_any_case_and_with_spaces() {
     assert_eq!(column_named("kale_huur").unwrap().field, "rent");
     assert_eq!(column_named(" Kale huur ").unwrap().field, "rent");
     assert_eq!(column_named("RENT").unwrap().field, "rent");
-    assert_eq!(column_named("datum-toewijzing").unwrap().field, "allocation_date");
+    assert_eq!(
+        column_named("datum-toewijzing").unwrap().field,
+        "allocation_date"
+    );
     assert_eq!(column_named("statushouder").unwrap().field, "status_holder");
     assert!(column_named("huur").is_none());
 }
@@ -40,7 +43,10 @@ fn day_month_year_dates() {
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     assert_eq!(parse_day_month_year("3-11-2026"), Some(Ok(d(2026, 11, 3))));
     assert_eq!(parse_day_month_year("03-11-2026"), Some(Ok(d(2026, 11, 3))));
-    assert_eq!(parse_day_month_year(" 31-12-2026 "), Some(Ok(d(2026, 12, 31))));
+    assert_eq!(
+        parse_day_month_year(" 31-12-2026 "),
+        Some(Ok(d(2026, 12, 31)))
+    );
     assert_eq!(parse_day_month_year("1-1-2026"), Some(Ok(d(2026, 1, 1))));
     // The right shape, but no day of the calendar.
     assert!(matches!(parse_day_month_year("29-2-2026"), Some(Err(_))));
@@ -103,20 +109,49 @@ fn an_amount_that_reads_two_ways_is_refused() {
 #[test]
 fn malformed_amounts_are_refused_never_guessed() {
     for wrong in [
-        "1234.567", "0.500", "1.2345", "12.34.5", "1.23.456", "1.234.56", "1.2345,00", "745,",
-        "745.", ",50", ".50", "", "€", "abc", "7a5", "--5", "1,2345",
+        "1234.567",
+        "0.500",
+        "1.2345",
+        "12.34.5",
+        "1.23.456",
+        "1.234.56",
+        "1.2345,00",
+        "745,",
+        "745.",
+        ",50",
+        ".50",
+        "",
+        "€",
+        "abc",
+        "7a5",
+        "--5",
+        "1,2345",
     ] {
-        assert!(amount(wrong).is_err(), "{wrong:?} was read as {:?}", amount(wrong));
+        assert!(
+            amount(wrong).is_err(),
+            "{wrong:?} was read as {:?}",
+            amount(wrong)
+        );
     }
     assert!(amount("1,234.5").unwrap_err().contains("two ways"));
-    assert!(amount("1.234,567").unwrap_err().contains("more than 2 decimals"));
-    assert!(amount("0.500").unwrap_err().contains("more than 2 decimals"));
+    assert!(amount("1.234,567")
+        .unwrap_err()
+        .contains("more than 2 decimals"));
+    assert!(amount("0.500")
+        .unwrap_err()
+        .contains("more than 2 decimals"));
 }
 
 #[test]
 fn cells_are_put_in_the_contracts_spelling() {
-    assert_eq!(normalise_cell(ValueKind::Date, "3-11-2026").unwrap(), "2026-11-03");
-    assert_eq!(normalise_cell(ValueKind::Date, "2026-11-03").unwrap(), "2026-11-03");
+    assert_eq!(
+        normalise_cell(ValueKind::Date, "3-11-2026").unwrap(),
+        "2026-11-03"
+    );
+    assert_eq!(
+        normalise_cell(ValueKind::Date, "2026-11-03").unwrap(),
+        "2026-11-03"
+    );
     assert!(normalise_cell(ValueKind::Date, "31-11-2026").is_err());
     assert_eq!(normalise_cell(ValueKind::Bool, "WAAR").unwrap(), "true");
     assert_eq!(normalise_cell(ValueKind::Bool, "onwaar").unwrap(), "false");
@@ -148,5 +183,8 @@ fn warnings_at_their_boundaries() {
     assert_eq!(fields("2500.01", 2, "28500"), ["rent"]);
     assert_eq!(fields("745", 13, "28500"), ["household_size"]);
     assert_eq!(fields("745", 2, "4999.99"), ["household_income"]);
-    assert_eq!(fields("24.50", 13, "24.50"), ["rent", "household_size", "household_income"]);
+    assert_eq!(
+        fields("24.50", 13, "24.50"),
+        ["rent", "household_size", "household_income"]
+    );
 }

@@ -185,8 +185,14 @@ fn a_malformed_json_message_does_not_repeat_a_long_body() {
 fn csv_records_keep_their_physical_line_and_the_csv_crates_cells() {
     for (rows, lines) in [
         ("\r\nA,,,1,,\r\nB,,,2,,\r\n", &[2, 3][..]),
-        ("\nA,,,1,,\n\n\nB,\"2\n3\",,,,\nC,\"x\"\"y\",,,,\n", &[2, 5, 7]),
-        ("\r\nA,,,1,,\r\n\r\n\r\nB,\"2\r\n3\",,,,\r\nC,,,,,\r\n", &[2, 5, 7]),
+        (
+            "\nA,,,1,,\n\n\nB,\"2\n3\",,,,\nC,\"x\"\"y\",,,,\n",
+            &[2, 5, 7],
+        ),
+        (
+            "\r\nA,,,1,,\r\n\r\n\r\nB,\"2\r\n3\",,,,\r\nC,,,,,\r\n",
+            &[2, 5, 7],
+        ),
         ("\rA,,,1,,\r\rB,,,2,,", &[2, 4]),
         ("\nA,,,1,,,extra\nB\n", &[2, 3]),
         ("\r\n,,,,,\r\n ,,, ,,\r\nA,,,1,,\r\n,,,,,\r\n", &[4]),
