@@ -122,14 +122,12 @@ async fn problems_name_the_physical_line_whatever_the_line_ends(app: TestApp) {
         );
     }
     // A quoted cell over two lines moves the lines after it.
-    let csv = format!(
-        "reference;municipality;contract_start;rent;household_size;household_income;excluded_reason\r\n\
+    let csv = "reference;municipality;contract_start;rent;household_size;household_income;excluded_reason\r\n\
          Q-1;GM0629;1-3-2026;700;2;30000;\"wissel\r\nwoning\"\r\n\
          \r\n\
-         Q-2;GM0629;1-3-2026;700;0;30000;\r\n"
-    );
+         Q-2;GM0629;1-3-2026;700;0;30000;\r\n";
     let body = expect_json(
-        app.post_csv(&t.dwb, &csv).await,
+        app.post_csv(&t.dwb, csv).await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
