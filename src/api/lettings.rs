@@ -16,7 +16,7 @@ use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::domain::problem::echo;
 use crate::service::ingest::{self, BatchContext, BodyError, BodyFormat};
-use crate::service::letting_changes::{store_batch, withdraw};
+use crate::service::letting_changes::{post_batch, withdraw, Commit};
 use crate::service::letting_views::{self, IngestBody, LettingBody};
 use crate::telemetry::spawn_blocking_with_span;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -63,6 +63,15 @@ const INGEST_RETRY_AFTER_SECONDS: u64 = 5;
 #[allow(dead_code)]
 pub struct LettingBatch {
     pub lettings: Vec<LettingRecord>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PostQuery {
+    /// Validate and classify exactly as a real post and answer the same (`200` with the counts
+    /// it would have made and `"dry_run": true`, or the same `422`), but store nothing, change
+    /// no alert and send no webhook.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// JSON for `application/json` (and `+json`), CSV for `text/csv` and `application/csv`. Without
@@ -120,8 +129,9 @@ fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError
             (String = "text/csv"),
         )
     ),
+    params(PostQuery),
     responses(
-        (status = 200, description = "The batch was stored", body = IngestBody),
+        (status = 200, description = "The batch was stored (with `dry_run=true`: would have been stored, and nothing was)", body = IngestBody),
         (status = 400, description = "The body cannot be read", body = ErrorBody),
         (status = 401, description = "No or unknown token", body = ErrorBody),
         (status = 403, description = "Not a corporation, or a record names another corporation", body = ErrorBody),
@@ -137,10 +147,16 @@ fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError
 pub async fn post_lettings(
     caller: Caller,
     req: HttpRequest,
+    query: web::Query<PostQuery>,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let corporation = caller.require_corporation()?.to_string();
+    let commit = if query.dry_run {
+        Commit::DryRun
+    } else {
+        Commit::Yes
+    };
     let format = body_format(&req)?;
     check_declared_length(&req, state.max_body_bytes)?;
     // Held to the end of the request: at most `max_concurrent_ingests` bodies are read,
@@ -191,7 +207,7 @@ pub async fn post_lettings(
             today: Utc::now().date_naive(),
             decimal_comma: batch.decimal_comma,
         };
-        ingest::validate_batch(&records, &ctx).map_err(|problems| ApiError::Validation {
+        ingest::check_batch(&records, &ctx).map_err(|problems| ApiError::Validation {
             message: format!(
                 "{} problem(s) in the batch of {} record(s); nothing was stored",
                 problems.total(),
@@ -206,7 +222,7 @@ pub async fn post_lettings(
         state.max_body_bytes,
         state.body_read_timeout,
     );
-    let prepared = match select(pin!(parse), pin!(forward)).await {
+    let valid = match select(pin!(parse), pin!(forward)).await {
         // The parser stopped before the body ended (it sees the end only once the forwarding
         // is over): its answer stands, and the rest of the body is not read.
         Either::Left((parsed, _unread)) => parsed??,
@@ -221,9 +237,18 @@ pub async fn post_lettings(
     let now = Utc::now().naive_utc();
     let reference = state.reference.clone();
     let actor = caller.actor();
+    let prepared = valid.lettings;
     let (counts, alert_changes) = caller
         .db(&state, move |conn| {
-            store_batch(conn, &reference, &actor, &corporation, &prepared, now)
+            post_batch(
+                conn,
+                &reference,
+                &actor,
+                &corporation,
+                &prepared,
+                now,
+                commit,
+            )
         })
         .await?;
     tracing::info!(
@@ -233,9 +258,15 @@ pub async fn post_lettings(
         updated = counts.updated,
         unchanged = counts.unchanged,
         alert_changes = alert_changes.len(),
-        "letting batch stored"
+        dry_run = query.dry_run,
+        "{}",
+        if query.dry_run { "letting batch tried (dry run), nothing stored" } else { "letting batch stored" }
     );
-    Ok(HttpResponse::Ok().json(IngestBody::from(counts)))
+    let mut answer = IngestBody::from(counts);
+    answer.dry_run = query.dry_run;
+    answer.warnings_total = valid.warnings.total();
+    answer.warnings = valid.warnings.listed().to_vec();
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 fn body_error(e: BodyError) -> ApiError {

@@ -7,6 +7,7 @@ pub mod body;
 pub mod error;
 pub mod guards;
 pub mod health;
+pub mod letting_list;
 pub mod lettings;
 pub mod metrics;
 pub mod openapi;
@@ -73,6 +74,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
         .configure(metrics::routes)
         .configure(openapi::routes)
+        .configure(letting_list::routes)
         .configure(lettings::routes)
         .configure(quota::routes)
         .configure(alerts::routes)

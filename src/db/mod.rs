@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod audit;
 pub mod backup;
 pub mod lease;
+pub mod letting_list;
 pub mod letting_rows;
 pub mod lettings;
 pub mod locks;

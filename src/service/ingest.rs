@@ -13,11 +13,14 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::config::ReferenceData;
 use crate::db::lettings::{ClassificationRow, LettingData, PreparedLetting};
-use crate::domain::letting::{self, classify, LettingInput, RawLetting, ValidationContext};
+use crate::domain::letting::{
+    self, classify, FieldProblem, LettingInput, RawLetting, ValidationContext,
+};
 use crate::domain::money;
 use crate::domain::norms::NormsTable;
 use crate::domain::period::month_key;
 use crate::domain::problem::{cut, echo, Problem, ProblemList};
+use crate::domain::upload;
 
 mod csv_body;
 mod json_body;
@@ -33,6 +36,9 @@ pub struct RawRecord {
     pub line: Option<u64>,
     /// A problem with the record as a whole (not an object, wrong number of cells).
     pub record_problem: Option<String>,
+    /// Cells that could not be read in their dialect (an amount that reads two ways, a Dutch
+    /// date that is no day): each replaces whatever the field's check finds.
+    pub value_problems: Vec<FieldProblem>,
 }
 
 #[derive(Debug)]
@@ -192,6 +198,24 @@ pub fn validate_batch(
     records: &[RawRecord],
     ctx: &BatchContext<'_>,
 ) -> Result<Vec<PreparedLetting>, ProblemList> {
+    check_batch(records, ctx).map(|valid| valid.lettings)
+}
+
+/// A valid batch, ready to store, with the warnings of its valid but unlikely values.
+#[derive(Debug)]
+pub struct ValidBatch {
+    pub lettings: Vec<PreparedLetting>,
+    /// Shaped as problems (index, reference, field, message, and `line` for CSV); the first
+    /// 1000 listed, all counted. They never make a batch invalid.
+    pub warnings: ProblemList,
+}
+
+/// [`validate_batch`] with the warnings (`domain::upload::warnings`) of the valid records.
+pub fn check_batch(
+    records: &[RawRecord],
+    ctx: &BatchContext<'_>,
+) -> Result<ValidBatch, ProblemList> {
+    let mut warnings = ProblemList::new();
     let validation = ValidationContext {
         norms: ctx.norms,
         agreements: &ctx.reference.agreements,
@@ -226,8 +250,17 @@ pub fn validate_batch(
                 first_index.insert(r, index);
             }
         }
-        match letting::validate(&record.raw, &validation) {
+        let checked = letting::validate(&record.raw, &validation);
+        let checked = if record.value_problems.is_empty() {
+            checked
+        } else {
+            Err(with_value_problems(&record.value_problems, checked.err()))
+        };
+        match checked {
             Ok(input) => {
+                for warning in upload::warnings(&input) {
+                    warnings.push(problem(Some(warning.field.to_string()), warning.message));
+                }
                 if problems.is_empty() {
                     match prepare(&input, ctx.norms) {
                         Some(p) => prepared.push(p),
@@ -252,10 +285,30 @@ pub fn validate_batch(
         }
     }
     if problems.is_empty() {
-        Ok(prepared)
+        Ok(ValidBatch {
+            lettings: prepared,
+            warnings,
+        })
     } else {
         Err(problems)
     }
+}
+
+/// The problems of a record with cells its dialect could not read: those first, then what the
+/// checks found in the other fields (a field's check would only repeat, less exactly, that
+/// its value is wrong).
+fn with_value_problems(
+    read: &[FieldProblem],
+    checked: Option<Vec<FieldProblem>>,
+) -> Vec<FieldProblem> {
+    let mut all = read.to_vec();
+    all.extend(
+        checked
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !read.iter().any(|r| r.field == p.field)),
+    );
+    all
 }
 
 /// Classifies a valid letting with the norms of its allocation year (provisionally with the

@@ -24,7 +24,30 @@ pub fn store_batch(
     batch: &[PreparedLetting],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
-    count_batch(crate::db::write_transaction(conn, |conn| {
+    post_batch(conn, reference, actor, corporation, batch, now, Commit::Yes)
+}
+
+/// Whether a batch is stored, or only tried (`dry_run=true`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Yes,
+    /// Everything a real post does, in its transaction, which is then rolled back: the counts
+    /// and the alert changes are what a real post would have made, and nothing is kept.
+    DryRun,
+}
+
+/// [`store_batch`], or its dry run: one code path, so a dry run answers exactly what the post
+/// would, down to `unchanged` and a failure in the database.
+pub fn post_batch(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    actor: &Actor,
+    corporation: &str,
+    batch: &[PreparedLetting],
+    now: NaiveDateTime,
+    commit: Commit,
+) -> diesel::QueryResult<(IngestCounts, Vec<AlertChange>)> {
+    let outcome = crate::db::write_transaction(conn, |conn| {
         // Under the corporation's lock an import of norms cannot run; the norms read now are
         // the ones the batch is stored with.
         crate::db::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
@@ -40,8 +63,29 @@ pub fn store_batch(
         for (municipality, counts) in &write.by_municipality {
             audit::record(conn, actor, &batch_event(Some(municipality), counts), now)?;
         }
-        Ok((write.counts, changes))
-    }))
+        match commit {
+            Commit::Yes => Ok((write.counts, changes)),
+            // An error is what makes the transaction roll back.
+            Commit::DryRun => Err(Unkept::RolledBack((write.counts, changes))),
+        }
+    });
+    match outcome {
+        Ok(stored) => count_batch(Ok(stored)),
+        Err(Unkept::RolledBack(tried)) => Ok(tried),
+        Err(Unkept::Failed(e)) => Err(e),
+    }
+}
+
+/// Why a batch's transaction did not commit.
+enum Unkept<T> {
+    Failed(diesel::result::Error),
+    RolledBack(T),
+}
+
+impl<T> From<diesel::result::Error> for Unkept<T> {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Failed(e)
+    }
 }
 
 /// A batch's audit event: its counts, never its records.

@@ -12,6 +12,7 @@ use crate::db::lettings::{
 };
 use crate::db::DbConnection;
 use crate::domain::money::from_cents;
+use crate::domain::problem::Problem;
 
 /// The result of a batch.
 #[derive(Debug, Serialize, ToSchema)]
@@ -21,6 +22,22 @@ pub struct IngestBody {
     pub updated: usize,
     /// Records identical to the stored version: no new version was made.
     pub unchanged: usize,
+    /// Present, and true, only for `dry_run=true`: the counts are what a post would have made;
+    /// nothing was stored.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// Valid but unlikely values, to check (a yearly income under €5000, a monthly rent under
+    /// €100 or over €2500, a household of more than 12); they never block. Absent when there
+    /// are none; at most 1000 listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Problem>,
+    /// How many warnings there were in all; absent when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub warnings_total: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl From<IngestCounts> for IngestBody {
@@ -30,6 +47,9 @@ impl From<IngestCounts> for IngestBody {
             created: c.created,
             updated: c.updated,
             unchanged: c.unchanged,
+            dry_run: false,
+            warnings: Vec::new(),
+            warnings_total: 0,
         }
     }
 }

@@ -22,4 +22,5 @@ mod reports;
 mod service;
 mod small_numbers;
 mod small_numbers_answers;
+mod upload;
 mod webhooks;

@@ -9,24 +9,30 @@ use std::io::Read;
 use csv_core::ReadFieldResult;
 
 use super::{malformed, strip_bom, BodyError, RawRecord};
-use crate::domain::letting::{RawLetting, RawValue, FIELDS, REQUIRED_FIELDS};
+use crate::domain::letting::{FieldProblem, RawLetting, RawValue, FIELDS, REQUIRED_FIELDS};
 use crate::domain::problem::{cut, Problem, ProblemList};
+use crate::domain::upload::{column_named, normalise_cell, Column, COLUMNS};
 
 /// The separator and decimal style of a CSV body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvDialect {
     /// `,` separated, decimal point.
     Comma,
-    /// `;` separated, as Dutch Excel writes it; a decimal comma is accepted.
+    /// `;` separated, as Dutch Excel writes it: a decimal comma, Dutch dates, booleans and
+    /// amounts are accepted (`domain::upload`).
     Semicolon,
 }
 
 /// How much of the header line the separator is guessed from.
 const HEADER_SNIFF_BYTES: usize = 64 * 1024;
 
-/// Picks the separator from the header line: whichever of `;` and `,` it holds more of.
+/// Picks the separator from the header line (the first that is not blank, whatever the line
+/// ends): whichever of `;` and `,` it holds more of.
 pub fn detect_dialect(body: &[u8]) -> CsvDialect {
-    let header = body.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let header = body
+        .split(|b| matches!(b, b'\n' | b'\r'))
+        .find(|line| line.iter().any(|b| !b.is_ascii_whitespace()))
+        .unwrap_or(&[]);
     let semicolons = header.iter().filter(|b| **b == b';').count();
     let commas = header.iter().filter(|b| **b == b',').count();
     if semicolons > commas {
@@ -36,8 +42,9 @@ pub fn detect_dialect(body: &[u8]) -> CsvDialect {
     }
 }
 
-/// Reads a CSV body with a header row of field names, in any order, and at most `max_records`
-/// rows under it.
+/// Reads a CSV body with a header row of field names (or their Dutch names), in any order, and
+/// at most `max_records` rows under it. Rows whose cells are all empty (Excel leaves them
+/// behind) are skipped; every record keeps the physical line it starts on.
 pub fn read_csv(
     body: impl Read,
     max_records: usize,
@@ -45,8 +52,12 @@ pub fn read_csv(
     let unreadable = |e: std::io::Error| malformed("the body could not be read", e);
     let body = strip_bom(body).map_err(unreadable)?;
     // The separator is guessed from the header line (its first 64 KiB), read ahead.
-    let (head, body) = super::read_ahead(body, HEADER_SNIFF_BYTES, |seen| seen.contains(&b'\n'))
-        .map_err(unreadable)?;
+    let (head, body) = super::read_ahead(body, HEADER_SNIFF_BYTES, |seen| {
+        // Past the end of the first line that is not blank.
+        let start = seen.iter().position(|b| !b.is_ascii_whitespace());
+        start.is_some_and(|start| seen[start..].iter().any(|b| matches!(b, b'\n' | b'\r')))
+    })
+    .map_err(unreadable)?;
     let dialect = detect_dialect(&head);
     let mut cells = Cells::new(
         std::io::Cursor::new(head).chain(body),
@@ -60,18 +71,37 @@ pub fn read_csv(
     let mut records = Vec::new();
     loop {
         let mut raw = RawLetting::default();
+        let mut value_problems = Vec::new();
         let mut not_utf8 = false;
+        let mut empty = true;
         let row = cells.next_row(|i, cell| match std::str::from_utf8(cell) {
             Ok(text) => {
-                if let Some(field) = columns.get(i) {
-                    if !text.is_empty() {
-                        raw.set(field, RawValue::Text(text.to_string()));
+                empty &= text.trim().is_empty();
+                let Some(column) = columns.get(i) else { return };
+                if text.is_empty() {
+                    return;
+                }
+                let value = match dialect {
+                    CsvDialect::Comma => Ok(text.into()),
+                    CsvDialect::Semicolon => normalise_cell(column.kind, text),
+                };
+                match value {
+                    Ok(value) => raw.set(column.field, RawValue::Text(value.into_owned())),
+                    Err(message) => {
+                        raw.set(column.field, RawValue::Text(text.to_string()));
+                        value_problems.push(FieldProblem {
+                            field: Some(column.field.to_string()),
+                            message: format!("{}: {message}", column.field),
+                        });
                     }
                 }
             }
             Err(_) => not_utf8 = true,
         })?;
         let Some(row) = row else { break };
+        if empty && !not_utf8 {
+            continue;
+        }
         if not_utf8 {
             return Err(BodyError::Malformed(format!(
                 "cannot read the CSV: {}",
@@ -92,23 +122,26 @@ pub fn read_csv(
             raw,
             line: Some(row.line),
             record_problem,
+            value_problems,
         });
     }
     Ok((records, dialect))
 }
 
 /// The header's columns, each a field of the contract; or every problem with the header.
-fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyError> {
+fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, BodyError> {
     let mut problems = ProblemList::new();
     let mut columns = Vec::new();
     let mut seen = BTreeSet::new();
     let mut not_utf8 = false;
+    // The header is the first row that is not blank.
+    let header_line = cells.skip_line_ends()?;
     let header_problem = |field: &str, message: String| Problem {
         index: None,
         reference: None,
         field: Some(field.to_string()),
         message,
-        line: Some(1),
+        line: Some(header_line),
     };
     let header = cells.next_row(|_, cell| {
         let Ok(text) = std::str::from_utf8(cell) else {
@@ -116,11 +149,15 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyE
             return;
         };
         let name = text.trim();
-        match FIELDS.iter().find(|f| name.eq_ignore_ascii_case(f)) {
-            Some(field) if seen.insert(*field) => columns.push(*field),
-            Some(field) => problems.push(header_problem(
-                field,
-                format!("column {field:?} appears more than once"),
+        let known = column_named(name).filter(|c| FIELDS.contains(&c.field));
+        match known {
+            Some(column) if seen.insert(column.field) => columns.push(column),
+            Some(column) => problems.push(header_problem(
+                column.field,
+                format!(
+                    "column {:?} ({}) appears more than once",
+                    column.field, column.dutch
+                ),
             )),
             // A header of a million unknown columns makes a million problems: past what is
             // listed they are only counted.
@@ -135,8 +172,9 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyE
                 problems.push(header_problem(
                     &short,
                     format!(
-                        "unknown column {shown:?}; the columns are: {}",
-                        FIELDS.join(", ")
+                        "unknown column {shown:?}; the columns are: {} (or in Dutch: {})",
+                        FIELDS.join(", "),
+                        dutch_names().join(", ")
                     ),
                 ))
             }
@@ -149,7 +187,7 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyE
         )));
     }
     for required in REQUIRED_FIELDS {
-        if !columns.contains(&required) {
+        if !columns.iter().any(|c| c.field == required) {
             problems.push(header_problem(
                 required,
                 format!("required column {required:?} is missing"),
@@ -161,6 +199,14 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static str>, BodyE
     } else {
         Err(BodyError::Header(problems))
     }
+}
+
+/// The Dutch names of the contract's fields, in its order.
+fn dutch_names() -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter_map(|f| COLUMNS.iter().find(|c| c.field == *f).map(|c| c.dutch))
+        .collect()
 }
 
 fn not_utf8_text(line: u64) -> String {
@@ -182,6 +228,8 @@ struct Cells<R> {
     end: usize,
     /// One cell's unquoted bytes; as long as the longest cell.
     cell: Vec<u8>,
+    /// The last byte consumed was a `\r`: a `\n` after it ends the same line.
+    after_cr: bool,
 }
 
 impl<R: Read> Cells<R> {
@@ -193,13 +241,53 @@ impl<R: Read> Cells<R> {
             start: 0,
             end: 0,
             cell: vec![0; 256],
+            after_cr: false,
+        }
+    }
+
+    /// Consumes the line ends before a row and returns the physical line the row starts on.
+    ///
+    /// csv-core (like the `csv` crate's `Position`, which reads its counter) takes a record's
+    /// line when reading of it begins: before the blank lines it skips, and, with CRLF, before
+    /// the `\n` of the previous line's end, which it consumes only then. Stepping over the line
+    /// ends here keeps its counter exact at the row's first byte. The counter counts `\n`; here
+    /// a `\r` counts as the line end and a `\n` right after it does not, so CRLF, LF and the
+    /// lone CR of old Mac Excel each end one line.
+    fn skip_line_ends(&mut self) -> Result<u64, BodyError> {
+        loop {
+            if self.start == self.end {
+                self.end = read_some(&mut self.body, &mut self.input)
+                    .map_err(|e| malformed("the body could not be read", e))?;
+                self.start = 0;
+                if self.end == 0 {
+                    return Ok(self.parser.line());
+                }
+            }
+            let byte = self.input[self.start];
+            let line = self.parser.line();
+            match byte {
+                b'\n' => {
+                    if !self.after_cr {
+                        self.parser.set_line(line + 1);
+                    }
+                    self.after_cr = false;
+                }
+                b'\r' => {
+                    self.parser.set_line(line + 1);
+                    self.after_cr = true;
+                }
+                _ => {
+                    self.after_cr = false;
+                    return Ok(line);
+                }
+            }
+            self.start += 1;
         }
     }
 
     /// Reads one row, handing each cell to `each` with its position; `None` at the end.
     fn next_row(&mut self, mut each: impl FnMut(usize, &[u8])) -> Result<Option<Row>, BodyError> {
-        // Like the csv crate: a row starts on the line the reader is at when it begins it.
-        let line = self.parser.line();
+        let line = self.skip_line_ends()?;
         let mut cells = 0;
         let mut written = 0;
         loop {
@@ -224,6 +312,12 @@ impl<R: Read> Cells<R> {
                     cells += 1;
                     written = 0;
                     if record_end {
+                        // A row ended by `\r` (CRLF or CR): its line end is counted in
+                        // `skip_line_ends`, where the `\n` that may follow is seen.
+                        if read > 0 && self.input[self.start - 1] == b'\r' {
+                            self.parser.set_line(self.parser.line() + 1);
+                            self.after_cr = true;
+                        }
                         return Ok(Some(Row { cells, line }));
                     }
                 }

@@ -184,8 +184,7 @@ impl<'de> Deserialize<'de> for RawRecord {
                 }
                 Ok(RawRecord {
                     raw,
-                    line: None,
-                    record_problem: None,
+                    ..RawRecord::default()
                 })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRecord, A::Error> {
