@@ -134,3 +134,22 @@ pub fn provisional_count(
         None => query.count().get_result(conn),
     }
 }
+
+/// The norms years (and whether provisional) that classified a municipality's current
+/// lettings with a contract start in `from..=to`.
+pub fn years_used(
+    conn: &mut DbConnection,
+    municipality: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<Vec<(i32, bool)>> {
+    lettings::table
+        .filter(lettings::municipality.eq(municipality))
+        .filter(lettings::withdrawn.eq(false))
+        .filter(lettings::contract_month.ge(month_key(from)))
+        .filter(lettings::contract_month.le(month_key(to)))
+        .select((lettings::norms_year, lettings::norms_provisional))
+        .distinct()
+        .order((lettings::norms_year, lettings::norms_provisional))
+        .load(conn)
+}

@@ -8,7 +8,7 @@ use diesel::QueryResult;
 use rust_decimal::Decimal;
 
 use super::model::{
-    AlertChangeRow, Breakdowns, CompletenessRow, CountRow, Footer, NormsUsed, Report,
+    AlertChangeRow, Breakdowns, CompletenessRow, CountRow, Footer, IncomeLimitsUsed, NormsUsed, Report,
     ReportAgreement, ReportMetric, ReportPlan, ReportScope, ReportStatusHolders, TrendPoint,
     MODEL_VERSION,
 };
@@ -215,18 +215,41 @@ pub fn build(
         })
         .collect();
 
-    let norms = reference
-        .norms
-        .for_year(year)
-        .map(|n| NormsUsed {
-            year: n.year,
-            source: n.source.clone(),
-            quality_discount_limit: n.quality_discount_limit,
-            rent_cap_low: n.rent_cap_low,
-            rent_cap_high: n.rent_cap_high,
-            social_rent_limit: n.social_rent_limit,
+    // The norms that classified the lettings of the year to date: the allocation years'
+    // (a December allocation for a January contract is judged on the year before), marked
+    // where they stood in for a year without norms yet.
+    let known = crate::service::norms::current(conn, reference)?;
+    let mut used: BTreeMap<i32, bool> = BTreeMap::new();
+    for (y, provisional) in
+        crate::db::norms::years_used(conn, municipality, ytd.first_day(), half.last_day())?
+    {
+        *used.entry(y).or_default() |= provisional;
+    }
+    if used.is_empty() {
+        used.insert(year, false);
+    }
+    let norms = used
+        .iter()
+        .filter_map(|(y, provisional)| {
+            let n = known.for_year(*y)?;
+            Some(NormsUsed {
+                year: n.year,
+                source: n.source.clone(),
+                quality_discount_limit: n.quality_discount_limit,
+                rent_cap_low: n.rent_cap_low,
+                rent_cap_high: n.rent_cap_high,
+                social_rent_limit: n.social_rent_limit,
+                income_limits: Some(IncomeLimitsUsed {
+                    social_income_limit_single: n.social_income_limit_single,
+                    social_income_limit_multi: n.social_income_limit_multi,
+                    passend_income_limit_single: n.passend_income_limit_single,
+                    passend_income_limit_single_pension: n.passend_income_limit_single_pension,
+                    passend_income_limit_multi: n.passend_income_limit_multi,
+                    passend_income_limit_multi_pension: n.passend_income_limit_multi_pension,
+                }),
+                provisional: *provisional,
+            })
         })
-        .into_iter()
         .collect();
 
     let agreement_ref = ReportAgreement::from(&AgreementRef::from(&agreement));

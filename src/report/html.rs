@@ -109,10 +109,7 @@ fn table_html(out: &mut String, table: &Table, lang: Lang, state_column: Option<
 
 /// The state key behind a translated state label, for its colour.
 fn state_class(text: &str, lang: Lang) -> &'static str {
-    ["ok", "warning", "breach", "insufficient_data", "no_limit"]
-        .into_iter()
-        .find(|k| label(k, lang) == text)
-        .unwrap_or("ok")
+    super::labels::state_key(text, lang)
 }
 
 /// A line chart of one metric's total share per month, against its limit; a month whose share

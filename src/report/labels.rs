@@ -135,6 +135,41 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("rent_cap_high", "2e aftoppingsgrens", "High rent cap"),
     ("social_rent_limit", "Huurgrens DAEB", "Social rent limit"),
     (
+        "social_income_limit_single",
+        "Inkomensgrens DAEB, 1 persoon (per jaar)",
+        "DAEB income limit, 1 person (per year)",
+    ),
+    (
+        "social_income_limit_multi",
+        "Inkomensgrens DAEB, 2 of meer personen (per jaar)",
+        "DAEB income limit, 2 or more persons (per year)",
+    ),
+    (
+        "passend_income_limit_single",
+        "Inkomensgrens passend toewijzen, 1 persoon onder AOW-leeftijd",
+        "Passend income limit, 1 person below pension age",
+    ),
+    (
+        "passend_income_limit_single_pension",
+        "Inkomensgrens passend toewijzen, 1 persoon met AOW-leeftijd",
+        "Passend income limit, 1 person at pension age",
+    ),
+    (
+        "passend_income_limit_multi",
+        "Inkomensgrens passend toewijzen, 2 of meer personen onder AOW-leeftijd",
+        "Passend income limit, 2 or more persons below pension age",
+    ),
+    (
+        "passend_income_limit_multi_pension",
+        "Inkomensgrens passend toewijzen, 2 of meer personen met AOW-leeftijd",
+        "Passend income limit, 2 or more persons at pension age",
+    ),
+    (
+        "norms_provisional",
+        "Voorlopig: de normen van het jaar van toewijzing zijn nog niet bekend; verhuringen zijn beoordeeld met de normen van dit jaar en worden herbeoordeeld zodra ze er zijn.",
+        "Provisional: the norms of the allocation year are not known yet; lettings were judged with this year's and are judged again when they are added.",
+    ),
+    (
         "no_plan",
         "Geen woonruimteverdelingslijst vastgesteld voor dit jaar.",
         "No allocation plan set for this year.",
@@ -223,6 +258,54 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status_holder", "statushouders", "status holders"),
 ];
 
+/// A metric's state in words that fit the direction of its limit (report layout 2 on): a
+/// minimum is "niet gehaald", not "overschreden"; only the urgent share is a signaalwaarde.
+pub fn state_words(metric: &str, state: &str, lang: Lang) -> &'static str {
+    let minimum = matches!(metric, "rent_cap_share" | "passend_share");
+    let (nl, en) = match state {
+        "ok" => ("gehaald", "met"),
+        "warning" if minimum => ("bijna onder de norm", "close to the minimum"),
+        "warning" => ("bijna aan de grens", "close to the limit"),
+        "breach" if minimum => ("niet gehaald", "not reached"),
+        "breach" if metric == "urgent_share" => {
+            ("boven de signaalwaarde", "above the signal value")
+        }
+        "breach" => ("boven de norm", "above the limit"),
+        "insufficient_data" => (
+            "te weinig verhuringen om te beoordelen",
+            "too few lettings to judge",
+        ),
+        _ => ("geen norm", "no limit"),
+    };
+    if lang == Lang::Nl {
+        nl
+    } else {
+        en
+    }
+}
+
+/// A metric's state as a report of `version` words it: from layout 2 by the direction of its
+/// limit, before that with the one label of each state.
+pub fn state_text(version: u32, metric: &str, state: &str, lang: Lang) -> String {
+    if version >= 2 {
+        state_words(metric, state, lang).to_string()
+    } else {
+        label(state, lang).to_string()
+    }
+}
+
+/// The state key behind a state as a report shows it (a label or [`state_words`]).
+pub fn state_key(text: &str, lang: Lang) -> &'static str {
+    const STATES: [&str; 5] = ["ok", "warning", "breach", "insufficient_data", "no_limit"];
+    const METRICS: [&str; 3] = ["urgent_share", "rent_cap_share", "income_exemption_share"];
+    STATES
+        .into_iter()
+        .find(|k| {
+            label(k, lang) == text || METRICS.iter().any(|m| state_words(m, k, lang) == text)
+        })
+        .unwrap_or("ok")
+}
+
 /// The label for a key; the key itself when there is none (a corporation id, an agreement's
 /// own urgency category).
 pub fn label(key: &str, lang: Lang) -> &str {
@@ -231,4 +314,32 @@ pub fn label(key: &str, lang: Lang) -> &str {
         .find(|(k, _, _)| *k == key)
         .map(|(_, nl, en)| if lang == Lang::Nl { *nl } else { *en })
         .unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_worded_by_the_direction_of_its_limit() {
+        // 65% against the 70% minimum was not reached; it did not exceed anything.
+        assert_eq!(state_words("rent_cap_share", "breach", Lang::Nl), "niet gehaald");
+        assert_eq!(state_words("passend_share", "warning", Lang::Nl), "bijna onder de norm");
+        assert_eq!(
+            state_words("urgent_share", "breach", Lang::Nl),
+            "boven de signaalwaarde"
+        );
+        assert_eq!(
+            state_words("income_exemption_share", "breach", Lang::Nl),
+            "boven de norm"
+        );
+        assert_eq!(state_words("urgent_share", "ok", Lang::En), "met");
+        // A published report of layout 1 keeps the words it was published with.
+        assert_eq!(state_text(1, "rent_cap_share", "breach", Lang::Nl), "overschreden");
+        assert_eq!(state_text(2, "rent_cap_share", "breach", Lang::Nl), "niet gehaald");
+        // The colour follows the state whichever words show it.
+        assert_eq!(state_key("niet gehaald", Lang::Nl), "breach");
+        assert_eq!(state_key("overschreden", Lang::Nl), "breach");
+        assert_eq!(state_key("bijna aan de grens", Lang::Nl), "warning");
+    }
 }

@@ -20,6 +20,7 @@
 pub mod build;
 pub mod cells;
 pub mod csv;
+pub mod footer;
 pub mod html;
 pub mod labels;
 pub mod model;

@@ -23,7 +23,11 @@ use crate::service::quota::{AgreementRef, MetricBody, ScopeBody};
 /// Version 1 is the layout publications had before the model carried a version. It is not
 /// written, so its JSON (and so every digest) is what it was, and a publication without the
 /// field reads as version 1. A later layout writes its number.
-pub const MODEL_VERSION: u32 = 1;
+///
+/// Version 2: states in words that fit the direction of each limit ("niet gehaald" for a
+/// minimum, "boven de signaalwaarde" for the urgent share) instead of one word for every
+/// breach; a published report of layout 1 keeps its words.
+pub const MODEL_VERSION: u32 = 2;
 
 fn first_version() -> u32 {
     1
@@ -322,6 +326,33 @@ pub struct NormsUsed {
     pub rent_cap_high: Decimal,
     #[schema(value_type = f64)]
     pub social_rent_limit: Decimal,
+    /// The income limits that decide the free allocation room and passend toewijzen (layout 2
+    /// on; absent in a report published before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_limits: Option<IncomeLimitsUsed>,
+    /// Lettings allocated in a year without norms yet were judged with these (layout 2 on).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
+}
+
+/// A year's income limits, EUR per year.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct IncomeLimitsUsed {
+    /// Inkomensgrens DAEB, 1 person.
+    #[schema(value_type = f64)]
+    pub social_income_limit_single: Decimal,
+    /// Inkomensgrens DAEB, 2 or more persons.
+    #[schema(value_type = f64)]
+    pub social_income_limit_multi: Decimal,
+    /// Passend toewijzen: 1 person below / at AOW age; 2 or more below / at AOW age.
+    #[schema(value_type = f64)]
+    pub passend_income_limit_single: Decimal,
+    #[schema(value_type = f64)]
+    pub passend_income_limit_single_pension: Decimal,
+    #[schema(value_type = f64)]
+    pub passend_income_limit_multi: Decimal,
+    #[schema(value_type = f64)]
+    pub passend_income_limit_multi_pension: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::cells::{AlertShown, Disclosure, MetricShown, ScopeShown};
-use super::labels::{label, Lang};
+use super::labels::{label, state_text, Lang};
 use super::model::{Report, ReportScope};
 use crate::domain::disclosure::Shown;
 use crate::service::small_numbers::HalfYearShown;
@@ -100,6 +100,7 @@ fn quota_table(
     title: String,
     scopes: &[ReportScope],
     shown: Option<&[ScopeShown]>,
+    version: u32,
     lang: Lang,
 ) -> Table {
     let l = |k| label(k, lang).to_string();
@@ -122,7 +123,7 @@ fn quota_table(
                 Cell::Share(m.share.filter(|_| ms.share())),
                 Cell::Share(m.limit),
                 text(label(&m.bound, lang)),
-                text(label(&m.state, lang)),
+                text(state_text(version, &m.metric, &m.state, lang)),
             ]);
         }
     }
@@ -160,6 +161,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
         ),
         &report.quota_half_year,
         d.map(|d| d.quota_half_year.as_slice()),
+        report.version,
         lang,
     ));
     out.push(quota_table(
@@ -173,6 +175,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
         ),
         &report.quota_year_to_date,
         d.map(|d| d.quota_year_to_date.as_slice()),
+        report.version,
         lang,
     ));
     out.push(Table {
@@ -230,7 +233,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
                     denominator(p.metric.denominator, ms.denominator),
                     Cell::Share(p.metric.share.filter(|_| ms.share())),
                     Cell::Share(p.metric.limit),
-                    text(label(&p.metric.state, lang)),
+                    text(state_text(report.version, &p.metric.metric, &p.metric.state, lang)),
                 ]
             })
             .collect(),
@@ -393,7 +396,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
                     Cell::Int(i64::from(a.year)),
                     text(label(&a.change, lang)),
                     text(label(&a.level, lang)),
-                    text(label(&a.metric_state, lang)),
+                    text(state_text(report.version, &a.metric, &a.metric_state, lang)),
                     count(a.count, s.count),
                     derived(Cell::Count(Some(a.denominator)), s.figures),
                     Cell::Share(a.share.filter(|_| s.figures)),
@@ -439,51 +442,6 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
             .collect(),
         empty_note: None,
     });
-    let mut footer = vec![
-        vec![
-            text(l("agreement")),
-            text(format!(
-                "{} (versie {}): {}",
-                report.footer.agreement.id,
-                report.footer.agreement.version,
-                report.footer.agreement.name
-            )),
-        ],
-        vec![text(l("source")), text(&report.footer.agreement_source)],
-    ];
-    for n in &report.footer.norms {
-        footer.push(vec![text(l("norms_year")), text(n.year.to_string())]);
-        footer.push(vec![text(l("source")), text(&n.source)]);
-        footer.push(vec![
-            text(l("quality_discount_limit")),
-            Cell::Euro(n.quality_discount_limit),
-        ]);
-        footer.push(vec![text(l("rent_cap_low")), Cell::Euro(n.rent_cap_low)]);
-        footer.push(vec![text(l("rent_cap_high")), Cell::Euro(n.rent_cap_high)]);
-        footer.push(vec![
-            text(l("social_rent_limit")),
-            Cell::Euro(n.social_rent_limit),
-        ]);
-    }
-    footer.push(vec![
-        text(l("read_at")),
-        text(
-            report
-                .footer
-                .read_at
-                .format("%Y-%m-%d %H:%M:%S UTC")
-                .to_string(),
-        ),
-    ]);
-    if d.is_some() {
-        footer.push(vec![text(""), text(l("small_cells"))]);
-    }
-    out.push(Table {
-        name: "Verantwoording".into(),
-        title: l("section_footer"),
-        headers: vec![String::new(), String::new()],
-        rows: footer,
-        empty_note: None,
-    });
+    out.push(super::footer::footer_table(report, d.is_some(), lang));
     out
 }
