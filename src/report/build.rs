@@ -8,9 +8,9 @@ use diesel::QueryResult;
 use rust_decimal::Decimal;
 
 use super::model::{
-    AlertChangeRow, Breakdowns, CompletenessRow, CountRow, Footer, IncomeLimitsUsed, NormsUsed, Report,
-    ReportAgreement, ReportMetric, ReportPlan, ReportScope, ReportStatusHolders, TrendPoint,
-    MODEL_VERSION,
+    AlertChangeRow, Breakdowns, CompletenessRow, CountRow, Footer, IncomeLimitsUsed, NormsUsed,
+    Report, ReportAgreement, ReportMetric, ReportPlan, ReportScope, ReportStatusHolders,
+    TrendPoint, MODEL_VERSION,
 };
 use crate::config::ReferenceData;
 use crate::db::organisations::organisations_of_municipality;

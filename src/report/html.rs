@@ -261,7 +261,7 @@ pub fn render(
         ),
         ("section_status_holders", &["Statushouders"]),
         ("section_plan", &["Verdeelplan"]),
-        ("section_alerts", &["Signalen"]),
+        ("section_alerts", &["Signalen halfjaar", "Signalen"]),
         ("section_completeness", &["Volledigheid"]),
         ("section_footer", &["Verantwoording"]),
     ];
@@ -274,14 +274,22 @@ pub fn render(
                 "rent_cap_share",
                 "income_exemption_share",
                 "passend_share",
+                "local_priority_share",
             ] {
+                // Layout 1 had no local-priority figure.
+                if metric == "local_priority_share" && report.version < 2 {
+                    continue;
+                }
                 out.push_str(&chart(report, metric, disclosure, lang));
             }
             out.push_str("</div>");
         }
+        // Sub-headings only where the section shows more than one table (a layout-1 report
+        // has no half-year signals table).
+        let present = names.iter().filter(|n| by_name(n).is_some()).count();
         for n in names {
             let Some(table) = by_name(n) else { continue };
-            if names.len() > 1 {
+            if present > 1 {
                 let sub = table.title.rsplit(" — ").next().unwrap_or(&table.title);
                 let _ = write!(out, "<h3>{}</h3>", esc(sub));
             }

@@ -25,6 +25,7 @@ pub mod html;
 pub mod labels;
 pub mod model;
 pub mod publication;
+pub mod reconcile;
 pub mod render;
 pub mod restate;
 pub mod tables;

@@ -178,29 +178,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
         report.version,
         lang,
     ));
-    out.push(Table {
-        name: "Verhuringen".into(),
-        title: format!("{} — {}", l("section_quota"), l("lettings")),
-        headers: vec![l("scope"), l("lettings"), l("excluded"), l("non_social")],
-        rows: report
-            .quota_half_year
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let shown = |f: fn(&ScopeShown) -> Shown| match d {
-                    None => Shown::Exact,
-                    Some(d) => d.quota_half_year.get(i).map_or(Shown::Hidden, f),
-                };
-                vec![
-                    text(scope_name(&s.corporation, lang)),
-                    count(s.lettings, shown(|s| s.lettings)),
-                    count(s.excluded, shown(|s| s.excluded)),
-                    count(s.non_social, shown(|s| s.non_social)),
-                ]
-            })
-            .collect(),
-        empty_note: None,
-    });
+    out.push(super::reconcile::lettings_table(report, d, lang));
     out.push(Table {
         name: "Verloop".into(),
         title: l("section_trend"),
@@ -233,7 +211,12 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
                     denominator(p.metric.denominator, ms.denominator),
                     Cell::Share(p.metric.share.filter(|_| ms.share())),
                     Cell::Share(p.metric.limit),
-                    text(state_text(report.version, &p.metric.metric, &p.metric.state, lang)),
+                    text(state_text(
+                        report.version,
+                        &p.metric.metric,
+                        &p.metric.state,
+                        lang,
+                    )),
                 ]
             })
             .collect(),
@@ -359,6 +342,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
             .collect(),
         empty_note: Some(l("no_plan")),
     });
+    out.extend(super::reconcile::signals_table(report, lang));
     out.push(Table {
         name: "Signalen".into(),
         title: l("section_alerts"),

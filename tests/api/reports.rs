@@ -195,7 +195,7 @@ async fn every_format_gives_the_quota_endpoints_figures(app: TestApp) {
             && !html.contains("href=\"http")
             && !html.contains("@import")
     );
-    assert_eq!(html.matches("<svg").count(), 4);
+    assert_eq!(html.matches("<svg").count(), 5);
     let percent = format!("{:.1}%", f(&urgent["share"]) * 100.0).replace('.', ",");
     assert!(html.contains(&percent), "{percent} not in the HTML");
     let english = app

@@ -594,6 +594,29 @@ pub(crate) fn expected_tables(report: &Value) -> Vec<ExpectedTable> {
         .iter()
         .map(|a| vec![text(&a["count"]), text(&a["denominator"])])
         .collect();
+    // Layout 2: the figures in warning or breach over the half year (no counts in it).
+    if report["version"].as_u64().unwrap_or(1) >= 2 {
+        let signal = |m: &Value| m["state"] == "warning" || m["state"] == "breach";
+        let rows: Vec<Vec<String>> = report["quota_half_year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(report["quota_year_to_date"].as_array().unwrap())
+            .flat_map(|(h, y)| {
+                h["metrics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(y["metrics"].as_array().unwrap())
+                    .filter(|(hm, ym)| signal(hm) || signal(ym))
+                    .map(|_| Vec::new())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push(("Signalen halfjaar", vec![], rows));
+        }
+    }
     if !alerts.is_empty() {
         out.push(("Signalen", vec![7, 8], alerts));
     }
