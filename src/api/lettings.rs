@@ -30,7 +30,7 @@ pub struct LettingRecord {
     pub reference: String,
     /// CBS code `GM` + 4 digits; the corporation must be registered for it.
     pub municipality: String,
-    /// `YYYY-MM-DD`; a year with national norms; at most 92 days after today.
+    /// `YYYY-MM-DD`; at most 92 days after today. The letting counts in this month.
     #[schema(value_type = String, format = Date)]
     pub contract_start: String,
     /// Monthly bare rent (kale huur) in EUR: > 0 and < 10000, at most 2 decimals. Number or string.
@@ -51,6 +51,14 @@ pub struct LettingRecord {
     pub excluded_reason: Option<String>,
     /// Passend-toewijzen exception (e.g. BTIV art. 54a). Default false.
     pub passend_exception: Option<bool>,
+    /// Datum toewijzing, `YYYY-MM-DD`: at or before `contract_start`, at most a year before it;
+    /// default `contract_start`. Its year's national norms classify the letting; a year
+    /// without norms yet is classified provisionally with the latest known year's.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub allocation_date: Option<String>,
+    /// Housed under the status-holder task; default true exactly when `urgency` is
+    /// `status_holder`.
+    pub status_holder: Option<bool>,
     /// When present, the token's own organisation.
     pub corporation: Option<String>,
 }
