@@ -1,9 +1,9 @@
 //! The report's last table ("Verantwoording"): the agreement and the national norms the
 //! figures rest on, and when the data was read.
 
+use super::grid::{Cell, Table};
 use super::labels::{label, Lang};
 use super::model::Report;
-use super::tables::{Cell, Table};
 
 pub fn footer_table(report: &Report, protected: bool, lang: Lang) -> Table {
     let l = |k| label(k, lang).to_string();

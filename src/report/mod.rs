@@ -21,6 +21,7 @@ pub mod build;
 pub mod cells;
 pub mod csv;
 pub mod footer;
+pub mod grid;
 pub mod html;
 pub mod labels;
 pub mod model;

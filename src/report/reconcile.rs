@@ -9,9 +9,9 @@
 //!   when the data arrived, which may be months later).
 
 use super::cells::{Disclosure, ScopeShown};
+use super::grid::{Cell, Table};
 use super::labels::{label, state_text, Lang};
 use super::model::{Report, ReportScope};
-use super::tables::{Cell, Table};
 use crate::domain::disclosure::Shown;
 
 fn name(scope: &ReportScope, lang: Lang) -> String {

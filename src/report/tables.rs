@@ -1,39 +1,12 @@
 //! The report as titled tables of typed cells: the one layout that CSV, XLSX and HTML share.
 
-use rust_decimal::Decimal;
-
 use super::cells::{AlertShown, Disclosure, MetricShown, ScopeShown};
 use super::labels::{label, state_text, Lang};
 use super::model::{Report, ReportScope};
 use crate::domain::disclosure::Shown;
 use crate::service::small_numbers::HalfYearShown;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    Text(String),
-    /// A number of households; `None` is a small cell shown as `<5`.
-    Count(Option<u64>),
-    /// A count hidden to protect another cell: `x`.
-    Hidden,
-    /// A figure withheld because it would give a hidden count away: empty.
-    Withheld,
-    Int(i64),
-    /// A share between 0 and 1; `None` is not available or withheld.
-    Share(Option<Decimal>),
-    Euro(Decimal),
-    Number(Decimal),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
-    /// Short name (an XLSX sheet name: at most 31 characters).
-    pub name: String,
-    pub title: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-    /// Shown when there are no rows.
-    pub empty_note: Option<String>,
-}
+pub use super::grid::{Cell, Table};
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())

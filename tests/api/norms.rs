@@ -107,14 +107,31 @@ async fn a_letting_in_a_year_without_norms_is_provisional_until_they_are_importe
             json!({"contract_start": "2027-01-04", "household_size": 3, "rent": 750}),
         )
     };
-    app.post_ok(&t.dwb, &json!([january("JAN-27-A")])).await;
+    // Twenty of them, so the rent-cap share is judged (min_lettings 20): all within the cap.
+    let batch: Vec<Value> = std::iter::once(january("JAN-27-A"))
+        .chain((1..20).map(|i| january(&format!("JAN-27-{i}"))))
+        .collect();
+    app.post_ok(&t.dwb, &json!(batch)).await;
+    let alerts = expect_json(
+        app.alerts(&t.municipality, "?year=2027").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        !alerts["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["metric"] == "rent_cap_share"),
+        "{alerts}"
+    );
     let before = get_letting(&app, &t.dwb, "JAN-27-A").await;
     assert_eq!(before["classification"]["norms_year"], 2026);
     assert_eq!(before["classification"]["norms_provisional"], true);
     assert_eq!(before["classification"]["within_rent_cap"], true);
     let quota = second.quota(&t.municipality, "GM0629", "2027").await;
     assert_eq!(quota["norms_provisional"], true);
-    assert_eq!(metric(&quota, None, "rent_cap_share")["count"], 1);
+    assert_eq!(metric(&quota, None, "rent_cap_share")["count"], 20);
     let quota_2026 = second.quota(&t.municipality, "GM0629", "2026").await;
     assert_eq!(quota_2026["norms_provisional"], false);
 
@@ -147,8 +164,22 @@ async fn a_letting_in_a_year_without_norms_is_provisional_until_they_are_importe
     assert_eq!(new_one["classification"]["norms_provisional"], false);
     let quota = app.quota(&t.municipality, "GM0629", "2027").await;
     assert_eq!(quota["norms_provisional"], false);
-    assert_eq!(scope(&quota, None)["lettings"], 2);
+    assert_eq!(scope(&quota, None)["lettings"], 21);
     assert_eq!(metric(&quota, None, "rent_cap_share")["count"], 0);
+    // The import re-evaluated the alerts: none of the 2027 lettings is within the cap now.
+    let alerts = expect_json(
+        app.alerts(&t.municipality, "?year=2027").await,
+        StatusCode::OK,
+    )
+    .await;
+    let rent_cap = alerts["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["metric"] == "rent_cap_share" && a["scope"] == "total")
+        .unwrap_or_else(|| panic!("no rent-cap alert after the import: {alerts}"));
+    assert_eq!(rent_cap["level"], "breach");
+    assert_eq!(rent_cap["norms_provisional"], false);
 }
 
 async fn status_holders_housed_before_the_first_task_build_no_surplus(app: TestApp) {
