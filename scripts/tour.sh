@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the README's five-minute tour against `serve --demo` on a fresh database and checks the
-# answers: quota status with all four metrics for the total and each corporation.
+# answers: quota status with every metric for the total and each corporation.
 #   scripts/tour.sh [sqlite|postgres]
 # QUOTAMONITOR_BIN picks the binary (default: target/debug/quotamonitor).
 set -euo pipefail
@@ -66,7 +66,7 @@ curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0
 python3 - "$work" "$status_other" "$status_bad" <<'PY'
 import json, sys
 work, status_other, status_bad = sys.argv[1], sys.argv[2], sys.argv[3]
-names = ["urgent_share", "rent_cap_share", "income_exemption_share", "passend_share"]
+names = ["urgent_share", "rent_cap_share", "income_exemption_share", "passend_share", "local_priority_share"]
 for f in ["quota.json", "quota-h1.json"]:
     q = json.load(open(f"{work}/{f}"))
     scopes = q["scopes"]
@@ -90,7 +90,7 @@ assert status_bad == "422" and {p["field"] for p in bad["problems"]} == {"contra
 alerts = json.load(open(f"{work}/alerts.json"))["alerts"]
 assert alerts and all(a["history"] for a in alerts), "the demo raises alerts"
 html = open(f"{work}/rapportage.html", encoding="utf-8").read()
-assert html.startswith("<!DOCTYPE html>") and "Halfjaarrapportage" in html and html.count("<svg") == 4
+assert html.startswith("<!DOCTYPE html>") and "Halfjaarrapportage" in html and html.count("<svg") == 5
 assert open(f"{work}/rapportage.xlsx", "rb").read(2) == b"PK", "the XLSX is a zip"
 holders = json.load(open(f"{work}/status-holders.json"))
 assert any(h["target_set"] for h in holders["half_years"]), holders
