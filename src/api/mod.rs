@@ -16,6 +16,7 @@ pub mod query_names;
 pub mod quota;
 pub mod rate_limit;
 pub mod reports;
+pub mod submissions;
 pub mod request_log;
 pub mod webhooks;
 
@@ -81,5 +82,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)
+        .configure(submissions::routes)
         .configure(webhooks::routes);
 }

@@ -167,6 +167,11 @@ impl Month {
         NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MAX)
     }
 
+    /// The last day of the month.
+    pub fn last_day(&self) -> NaiveDate {
+        self.next_first_day().pred_opt().unwrap_or(NaiveDate::MIN)
+    }
+
     /// The twelve months of a year.
     pub fn of_year(year: i32) -> impl Iterator<Item = Month> {
         (1..=12).map(move |month| Month { year, month })
