@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -63,6 +63,8 @@ pub fn declare(
     month: Month,
     now: NaiveDateTime,
 ) -> QueryResult<ReceiptBody> {
+    // PostgreSQL keeps microseconds: the receipt states the moment as it is stored.
+    let now = now.trunc_subsecs(6);
     write_transaction(conn, |conn| {
         let rows = store::current_records(
             conn,
@@ -99,7 +101,7 @@ pub fn declare(
             month: month.to_string(),
             lettings,
             digest,
-            declared_at: now.and_utc(),
+            declared_at: row.declared_at.and_utc(),
         })
     })
 }
