@@ -16,8 +16,8 @@ pub mod query_names;
 pub mod quota;
 pub mod rate_limit;
 pub mod reports;
-pub mod submissions;
 pub mod request_log;
+pub mod submissions;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -60,11 +60,17 @@ fn declaration(body: serde_json::Value, today: NaiveDate) -> Result<(String, Mon
             None
         }
         Some(_) => {
-            problems.push(Problem::of_field("municipality", "municipality must be a string"));
+            problems.push(Problem::of_field(
+                "municipality",
+                "municipality must be a string",
+            ));
             None
         }
         None => {
-            problems.push(Problem::of_field("municipality", "municipality is required"));
+            problems.push(Problem::of_field(
+                "municipality",
+                "municipality is required",
+            ));
             None
         }
     };

@@ -367,7 +367,9 @@ mod tests {
             DataDeadline::parse("12-31").unwrap().for_year(2026),
             NaiveDate::from_ymd_opt(2027, 12, 31).unwrap()
         );
-        for wrong in ["02-29", "3-1", "03/01", "13-01", "00-10", "04-31", "", "1 maart"] {
+        for wrong in [
+            "02-29", "3-1", "03/01", "13-01", "00-10", "04-31", "", "1 maart",
+        ] {
             assert!(DataDeadline::parse(wrong).is_err(), "{wrong:?}");
         }
         let wrong = WASSENAAR.replace("data_deadline = \"03-01\"", "data_deadline = \"1 maart\"");

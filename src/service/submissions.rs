@@ -166,13 +166,8 @@ pub fn completeness(
         let first = Month { year, month: 1 };
         let last = Month { year, month: 12 };
         let declarations = store::of_months(conn, municipality, first.key(), last.key())?;
-        let records = store::current_records(
-            conn,
-            municipality,
-            None,
-            first.first_day(),
-            last.last_day(),
-        )?;
+        let records =
+            store::current_records(conn, municipality, None, first.first_day(), last.last_day())?;
         Ok((corporations, declarations, records))
     })?;
 
@@ -229,4 +224,3 @@ pub fn completeness(
         corporations,
     })
 }
-

@@ -127,7 +127,12 @@ fn canonical_line(r: &Value) -> String {
 fn digest_of(records: &[Value]) -> String {
     let mut lines: Vec<(String, String)> = records
         .iter()
-        .map(|r| (r["reference"].as_str().unwrap().to_string(), canonical_line(r)))
+        .map(|r| {
+            (
+                r["reference"].as_str().unwrap().to_string(),
+                canonical_line(r),
+            )
+        })
         .collect();
     lines.sort();
     let mut hasher = Sha256::new();
@@ -145,7 +150,10 @@ async fn the_receipt_s_digest_is_the_canonical_records_hashed(app: TestApp) {
     let april = letting_with("DWB-APR", json!({"contract_start": "2026-04-01"}));
     let gone = letting_with("DWB-GONE", json!({"contract_start": "2026-03-10"}));
     app.post_ok(&t.dwb, &json!([april, gone])).await;
-    assert_eq!(app.withdraw(&t.dwb, "DWB-GONE").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.withdraw(&t.dwb, "DWB-GONE").await.status(),
+        StatusCode::OK
+    );
     app.post_ok(&t.willibrordus, &json!([letting_with("WIL-1", json!({}))]))
         .await;
 
@@ -203,7 +211,10 @@ async fn a_change_makes_the_month_stale_until_it_is_declared_again(app: TestApp)
     assert_eq!(state(&answer, "dwb", "2026-03"), "declared");
 
     // A correction: stale, for every reader; April is untouched by it.
-    let corrected = letting_with("DWB-1", json!({"contract_start": "2026-03-01", "rent": 651}));
+    let corrected = letting_with(
+        "DWB-1",
+        json!({"contract_start": "2026-03-01", "rent": 651}),
+    );
     app.post_ok(&t.dwb, &json!([corrected])).await;
     let answer = completeness(&app, &t.tenants, on).await;
     assert_eq!(state(&answer, "dwb", "2026-03"), "stale");
@@ -227,7 +238,10 @@ async fn a_change_makes_the_month_stale_until_it_is_declared_again(app: TestApp)
     let answer = completeness(&app, &t.dwb, on).await;
     assert_eq!(state(&answer, "dwb", "2026-03"), "stale");
     declare_ok(&app, &t.dwb, "2026-03").await;
-    let moved = letting_with("DWB-1", json!({"contract_start": "2026-04-01", "rent": 651}));
+    let moved = letting_with(
+        "DWB-1",
+        json!({"contract_start": "2026-04-01", "rent": 651}),
+    );
     app.post_ok(&t.dwb, &json!([moved])).await;
     let answer = completeness(&app, &t.dwb, on).await;
     assert_eq!(state(&answer, "dwb", "2026-03"), "stale");
@@ -296,17 +310,31 @@ async fn only_a_registered_corporation_declares_and_only_readers_read(app: TestA
         assert_eq!(body["error"], "forbidden");
     }
     let refused = [
-        (json!({"municipality": "GM0629", "month": "2999-01"}), "month"),
-        (json!({"municipality": "GM0629", "month": "2026-13"}), "month"),
+        (
+            json!({"municipality": "GM0629", "month": "2999-01"}),
+            "month",
+        ),
+        (
+            json!({"municipality": "GM0629", "month": "2026-13"}),
+            "month",
+        ),
         (json!({"municipality": "GM0629", "month": 202603}), "month"),
         (json!({"municipality": "GM0629"}), "month"),
-        (json!({"municipality": "GM62", "month": "2026-03"}), "municipality"),
-        (json!({"municipality": "GM0629", "month": "2026-03", "lettings": 4}), "lettings"),
+        (
+            json!({"municipality": "GM62", "month": "2026-03"}),
+            "municipality",
+        ),
+        (
+            json!({"municipality": "GM0629", "month": "2026-03", "lettings": 4}),
+            "lettings",
+        ),
     ];
     for (body, field) in refused {
-        let answer =
-            expect_json(declare(&app, &t.dwb, &body).await, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+        let answer = expect_json(
+            declare(&app, &t.dwb, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
         assert_eq!(answer["error"], "validation_failed");
         assert_eq!(answer["problems"][0]["field"], field, "{answer}");
     }
@@ -328,13 +356,19 @@ async fn only_a_registered_corporation_declares_and_only_readers_read(app: TestA
     }
     for token in [&t.amsterdam, &t.ymere] {
         let response = app
-            .get(token, "/api/v1/municipalities/GM0629/completeness?year=2026")
+            .get(
+                token,
+                "/api/v1/municipalities/GM0629/completeness?year=2026",
+            )
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
-    for (query, code) in [("year=1999", "invalid_year"), ("when=2026", "invalid_query")] {
+    for (query, code) in [
+        ("year=1999", "invalid_year"),
+        ("when=2026", "invalid_query"),
+    ] {
         let response = app
             .get(
                 &t.municipality,
@@ -361,8 +395,14 @@ async fn other_readers_see_states_and_not_counts(app: TestApp) {
 
     let municipality = completeness(&app, &t.municipality, on).await;
     assert_eq!(month_of(&municipality, "dwb", "2026-03")["lettings"], 2);
-    assert_eq!(month_of(&municipality, "willibrordus", "2026-03")["lettings"], 1);
-    assert_eq!(month_of(&municipality, "willibrordus", "2026-04")["lettings"], 0);
+    assert_eq!(
+        month_of(&municipality, "willibrordus", "2026-03")["lettings"],
+        1
+    );
+    assert_eq!(
+        month_of(&municipality, "willibrordus", "2026-04")["lettings"],
+        0
+    );
 
     let dwb = completeness(&app, &t.dwb, on).await;
     assert_eq!(month_of(&dwb, "dwb", "2026-03")["lettings"], 2);

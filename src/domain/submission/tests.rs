@@ -89,11 +89,33 @@ fn any_change_to_a_record_changes_the_digest() {
 
 #[test]
 fn months_parse_as_yyyy_mm() {
-    assert_eq!("2026-03".parse(), Ok(Month { year: 2026, month: 3 }));
-    assert_eq!(Month { year: 2026, month: 3 }.to_string(), "2026-03");
-    assert_eq!(Month { year: 2026, month: 3 }.key(), 202603);
+    assert_eq!(
+        "2026-03".parse(),
+        Ok(Month {
+            year: 2026,
+            month: 3
+        })
+    );
+    assert_eq!(
+        Month {
+            year: 2026,
+            month: 3
+        }
+        .to_string(),
+        "2026-03"
+    );
+    assert_eq!(
+        Month {
+            year: 2026,
+            month: 3
+        }
+        .key(),
+        202603
+    );
     assert_eq!(Month::from_key(202612), Month::new(2026, 12));
-    for wrong in ["2026-3", "2026-13", "2026-00", "26-03", "2026", "2026-Q1", "0999-01", " 2026-03"] {
+    for wrong in [
+        "2026-3", "2026-13", "2026-00", "26-03", "2026", "2026-Q1", "0999-01", " 2026-03",
+    ] {
         assert!(wrong.parse::<Month>().is_err(), "{wrong:?}");
     }
 }
@@ -115,7 +137,12 @@ const DEADLINE_2026: (i32, u32, u32) = (2027, 3, 1);
 
 fn state(month: u32, today: NaiveDate, declared: Option<bool>) -> MonthState {
     let (y, m, d) = DEADLINE_2026;
-    month_state(Month::new(2026, month).unwrap(), today, day(y, m, d), declared)
+    month_state(
+        Month::new(2026, month).unwrap(),
+        today,
+        day(y, m, d),
+        declared,
+    )
 }
 
 #[test]
@@ -147,7 +174,12 @@ fn a_declaration_decides_before_dates_do() {
         assert_eq!(state(3, today, Some(false)), MonthState::Stale);
     }
     assert!(MonthState::Declared.is_complete());
-    for other in [MonthState::Stale, MonthState::Missing, MonthState::Late, MonthState::Future] {
+    for other in [
+        MonthState::Stale,
+        MonthState::Missing,
+        MonthState::Late,
+        MonthState::Future,
+    ] {
         assert!(!other.is_complete());
     }
 }
