@@ -17,6 +17,7 @@ pub mod quota;
 pub mod rate_limit;
 pub mod reports;
 pub mod request_log;
+pub mod submissions;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -81,5 +82,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)
+        .configure(submissions::routes)
         .configure(webhooks::routes);
 }

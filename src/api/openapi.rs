@@ -29,6 +29,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
+        (name = "submissions", description = "Declaring a month complete (gereedmelding), its receipt, and completeness against the data deadline"),
         (name = "audit", description = "The audit trail of every change, for the municipality itself"),
         (name = "service", description = "Health, metrics and documentation"),
     )

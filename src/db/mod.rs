@@ -19,6 +19,7 @@ pub mod plans;
 pub mod quota;
 pub mod report;
 pub mod schema;
+pub mod submissions;
 pub mod webhooks;
 
 use std::path::Path;

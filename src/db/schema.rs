@@ -309,3 +309,16 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        municipality -> Text,
+        corporation -> Text,
+        month -> Integer,
+        lettings -> BigInt,
+        digest -> Text,
+        token_id -> Nullable<BigInt>,
+        declared_at -> Timestamp,
+    }
+}

@@ -1,16 +1,20 @@
 //! Performance agreements (prestatieafspraken): per municipality and span of years, the limits
 //! on the quota metrics (only the urgent share is a signaalwaarde in Wassenaar; the others
 //! are agreed norms or the law), the warning margin, the minimum number of
-//! lettings before a state is judged, and the urgency categories (urgentiecategorieën).
+//! lettings before a state is judged, the urgency categories (urgentiecategorieën), and the
+//! data deadline (aanleverdatum): the day of the following year from which a month of the
+//! year that is not declared complete is late.
 //!
 //! A municipality without an agreement of its own for a year gets the national norms:
 //! passend toewijzen at least 95% and the statutory free allocation room (vrije
 //! toewijzingsruimte) of at most 7.5% above the DAEB income limit, and local priority of at most
-//! 50% (Huisvestingswet 2014 art. 14 lid 2); no urgent or rent-cap limit.
+//! 50% (Huisvestingswet 2014 art. 14 lid 2); no urgent or rent-cap limit; and the data deadline
+//! 1 July of the following year ([`DataDeadline::NATIONAL`]).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -56,6 +60,69 @@ impl Limits {
     }
 }
 
+/// The data deadline (aanleverdatum) of an agreement: a day of the year *after* the one whose
+/// data it is about, written `"MM-DD"` in the agreement file. The year's months must be declared
+/// complete *before* that day ("vóór 1 maart" is `"03-01"`): from that day on, a month still
+/// undeclared is late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DataDeadline {
+    month: u32,
+    day: u32,
+}
+
+impl DataDeadline {
+    /// Without an agreement of its own: 1 July of the following year, the day by which a
+    /// corporation accounts for the past year nationally (its verantwoordingsinformatie to the
+    /// Autoriteit woningcorporaties, and its bod to the municipality).
+    pub const NATIONAL: DataDeadline = DataDeadline { month: 7, day: 1 };
+
+    /// The deadline `"MM-DD"`; a day every year has (29 February is refused).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let wrong = || {
+            format!(
+                "data_deadline {text:?} is not a day written MM-DD (\"03-01\" for 1 March of the following year)"
+            )
+        };
+        let (month, day) = text.split_once('-').ok_or_else(wrong)?;
+        let number = |part: &str| -> Result<u32, String> {
+            if part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().map_err(|_| wrong())
+            } else {
+                Err(wrong())
+            }
+        };
+        let (month, day) = (number(month)?, number(day)?);
+        // 2027 is not a leap year: a deadline must exist in every year.
+        if NaiveDate::from_ymd_opt(2027, month, day).is_none() {
+            return Err(wrong());
+        }
+        Ok(Self { month, day })
+    }
+
+    /// The day from which the months of `year` not declared complete are late: this deadline
+    /// in `year + 1`.
+    pub fn for_year(&self, year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year + 1, self.month, self.day)
+            // Unreachable for a parsed deadline (a day every year has); the national one then.
+            .or_else(|| NaiveDate::from_ymd_opt(year + 1, 7, 1))
+            .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+impl TryFrom<String> for DataDeadline {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl std::fmt::Display for DataDeadline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
 /// One agreement, as written in `config/agreements/<municipality>.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +147,13 @@ pub struct Agreement {
     pub urgent_share_categories: Option<Vec<String>>,
     #[serde(default)]
     pub limits: Limits,
+    /// The data deadline; the national one when the agreement names none.
+    #[serde(default = "default_data_deadline")]
+    pub data_deadline: DataDeadline,
+}
+
+fn default_data_deadline() -> DataDeadline {
+    DataDeadline::NATIONAL
 }
 
 fn default_version() -> u32 {
@@ -126,6 +200,7 @@ impl Agreement {
                 passend_share: Some(Decimal::new(95, 2)),
                 local_priority_share: Some(Decimal::new(50, 2)),
             },
+            data_deadline: DataDeadline::NATIONAL,
         }
     }
 
@@ -262,6 +337,44 @@ mod tests {
         assert_eq!(a.warning_margin, Decimal::new(2, 2));
         assert_eq!(a.min_lettings, 20);
         assert!(a.counts_as_urgent("status_holder"));
+        // "vóór 1 maart": the data of 2026 is late from 1 March 2027.
+        assert_eq!(
+            a.data_deadline.for_year(2026),
+            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn without_an_agreement_the_data_is_late_from_1_july_of_the_next_year() {
+        let a = book().applicable("GM0363", 2026);
+        assert_eq!(
+            a.data_deadline.for_year(2026),
+            NaiveDate::from_ymd_opt(2027, 7, 1).unwrap()
+        );
+        let without = WASSENAAR.replace("data_deadline = \"03-01\"", "");
+        assert_ne!(without, WASSENAAR);
+        let b = AgreementBook::from_files([("GM0629.toml".to_string(), without.as_str())]);
+        assert_eq!(
+            b.unwrap().applicable("GM0629", 2026).data_deadline,
+            DataDeadline::NATIONAL
+        );
+    }
+
+    #[test]
+    fn a_data_deadline_is_a_day_every_year_has() {
+        assert_eq!(DataDeadline::parse("03-01").unwrap().to_string(), "03-01");
+        assert_eq!(
+            DataDeadline::parse("12-31").unwrap().for_year(2026),
+            NaiveDate::from_ymd_opt(2027, 12, 31).unwrap()
+        );
+        for wrong in [
+            "02-29", "3-1", "03/01", "13-01", "00-10", "04-31", "", "1 maart",
+        ] {
+            assert!(DataDeadline::parse(wrong).is_err(), "{wrong:?}");
+        }
+        let wrong = WASSENAAR.replace("data_deadline = \"03-01\"", "data_deadline = \"1 maart\"");
+        let result = AgreementBook::from_files([("GM0629.toml".to_string(), wrong.as_str())]);
+        assert!(matches!(result, Err(AgreementError::Parse { .. })));
     }
 
     #[test]

@@ -72,10 +72,12 @@ pub enum AuditAction {
     WebhookDeliveryRetried,
     TokenCreated,
     TokenRevoked,
+    /// A corporation declared a month of a municipality complete (gereedmelding).
+    SubmissionDeclared,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -88,6 +90,7 @@ impl AuditAction {
         AuditAction::WebhookDeliveryRetried,
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
+        AuditAction::SubmissionDeclared,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -104,6 +107,7 @@ impl AuditAction {
             AuditAction::WebhookDeliveryRetried => "webhook_delivery_retried",
             AuditAction::TokenCreated => "token_created",
             AuditAction::TokenRevoked => "token_revoked",
+            AuditAction::SubmissionDeclared => "submission_declared",
         }
     }
 }

@@ -19,6 +19,8 @@
 //! - gemeente, corporatie, huurdersorganisatie → [`organisation`]
 //! - een probleem in aangeleverde gegevens (veld, regel, melding) → [`problem`]
 //! - audittrail (wie wijzigde wat, wanneer), notities bij een signaal → [`audit`]
+//! - aanlevering gereedmelden, ontvangstbewijs (digest), volledigheid, aanleverdatum →
+//!   [`submission`]
 //! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
 
@@ -38,5 +40,6 @@ pub mod problem;
 pub mod quota;
 pub mod small_numbers;
 pub mod status_holders;
+pub mod submission;
 pub mod upload;
 pub mod webhook;

@@ -37,9 +37,10 @@ pub struct AuditEventBody {
     /// `letting_batch`, `letting_withdrawn`, `status_holder_target_set`,
     /// `status_holder_placement_added`, `allocation_plan_stored`, `report_published`,
     /// `alert_note_added`, `webhook_registered`, `webhook_stopped`, `webhook_delivery_retried`,
-    /// `token_created` or `token_revoked`.
+    /// `token_created`, `token_revoked` or `submission_declared`.
     pub action: String,
-    /// What changed, as `kind:id` (`letting:DWB-1`, `webhook:4`, `report:2026-H1`).
+    /// What changed, as `kind:id` (`letting:DWB-1`, `webhook:4`, `report:2026-H1`,
+    /// `submission:2026-03`).
     pub subject: String,
     /// Counts and ids (a batch's `received`, `created`, `updated`, `unchanged`, ...); never a
     /// submitted value.

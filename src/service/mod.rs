@@ -15,6 +15,7 @@ pub mod norms;
 pub mod plans;
 pub mod quota;
 pub mod small_numbers;
+pub mod submissions;
 pub mod webhook_addresses;
 pub mod webhook_subscriptions;
 pub mod webhooks;

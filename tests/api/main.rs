@@ -22,5 +22,6 @@ mod reports;
 mod service;
 mod small_numbers;
 mod small_numbers_answers;
+mod submissions;
 mod upload;
 mod webhooks;
