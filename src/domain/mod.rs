@@ -8,6 +8,7 @@
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
 //! - de meetwaarden van de afspraken (urgent_share, rent_cap_share, …), max. of min. → [`metric`]
 //! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
+//! - ruimte tot de norm (headroom: hoeveel verhuringen passen nog), prognose jaareinde → [`headroom`]
 //! - signalering (alerts openen, ophogen, afsluiten) → [`alerts`]
 //! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
@@ -27,6 +28,7 @@ pub mod alerts;
 pub mod allocation_plan;
 pub mod audit;
 pub mod disclosure;
+pub mod headroom;
 pub mod letting;
 pub mod linked_tables;
 pub mod metric;
