@@ -7,6 +7,7 @@ pub mod alert_notes;
 pub mod alerts;
 pub mod audit;
 pub mod gauges;
+pub mod headroom;
 pub mod ingest;
 pub mod letting_changes;
 pub mod letting_export;

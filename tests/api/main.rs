@@ -10,6 +10,7 @@ mod alerts;
 mod audit;
 mod cli;
 mod demo_sweep;
+mod headroom;
 mod hostile;
 mod ingest;
 mod metrics;
