@@ -116,57 +116,72 @@ fn a_limit_of_one() {
     assert_eq!(short.recovery_needed, Recovery::Impossible);
 }
 
+/// An independent oracle: whether c / d is on the right side of a line of `hundredths` / 100,
+/// in integers (an empty figure is).
+fn within(c: u64, d: u64, hundredths: i64, bound: Bound) -> bool {
+    let (c, d) = (i64::try_from(c).unwrap(), i64::try_from(d).unwrap());
+    d == 0
+        || match bound {
+            Bound::Max => c * 100 <= hundredths * d,
+            Bound::Min => c * 100 >= hundredths * d,
+        }
+}
+
 #[test]
 fn the_answers_agree_with_counting_one_letting_at_a_time() {
-    // An independent check on a grid: walk the lettings one by one and compare.
-    for (limit, margin) in [
-        ("0.30", "0.02"),
-        ("0.15", "0.02"),
-        ("0.95", "0.02"),
-        ("0.5", "0"),
-    ] {
-        let (limit, margin) = (d(limit), d(margin));
+    // Walk the lettings one by one on a grid and compare, with the comparisons done apart.
+    for (limit, margin) in [(30i64, 2i64), (15, 2), (95, 2), (50, 0), (0, 2), (100, 2)] {
         for denominator in 0..40u64 {
             for count in 0..=denominator {
                 for bound in [Bound::Max, Bound::Min] {
-                    let h = headroom(count, denominator, limit, bound, margin);
-                    let line = match bound {
+                    let h = headroom(
+                        count,
+                        denominator,
+                        Decimal::new(limit, 2),
+                        bound,
+                        Decimal::new(margin, 2),
+                    );
+                    let warning_line = match bound {
                         Bound::Max => limit - margin,
                         Bound::Min => limit + margin,
                     };
-                    let walk = |line: Decimal| {
+                    let step = |k: u64| match bound {
+                        Bound::Max => (count + k, denominator + k),
+                        Bound::Min => (count, denominator + k),
+                    };
+                    let back = |j: u64| match bound {
+                        Bound::Max => (count, denominator + j),
+                        Bound::Min => (count + j, denominator + j),
+                    };
+                    let walk = |line: i64| {
+                        let (c, d) = step(0);
+                        if !within(c, d, line, bound) {
+                            return Room::Lettings(0);
+                        }
                         let mut k = 0;
-                        while k < 10_000 {
-                            let (c, d) = moved(count, denominator, k + 1, bound);
-                            if !holds(c, d, line, bound) {
-                                break;
+                        while k < 5_000 {
+                            let (c, d) = step(k + 1);
+                            if !within(c, d, line, bound) {
+                                return Room::Lettings(k);
                             }
                             k += 1;
                         }
-                        if holds(count, denominator, line, bound) {
-                            k
-                        } else {
-                            0
-                        }
+                        Room::Unlimited
                     };
-                    assert_eq!(h.breach_after, Room::Lettings(walk(limit)));
-                    assert_eq!(h.warning_after, Room::Lettings(walk(line)));
-                    let expected = if holds(count, denominator, line, bound) {
+                    let case = format!("{count}/{denominator} {bound:?} {limit}");
+                    assert_eq!(h.breach_after, walk(limit), "{case}");
+                    assert_eq!(h.warning_after, walk(warning_line), "{case}");
+                    let expected = if within(count, denominator, warning_line, bound) {
                         Recovery::NotNeeded
                     } else {
-                        let mut j = 1;
-                        loop {
-                            let (c, d) = restored(count, denominator, j, bound);
-                            if holds(c, d, line, bound) {
-                                break Recovery::Lettings(j);
-                            }
-                            j += 1;
-                        }
+                        (1..5_000)
+                            .find(|&j| {
+                                let (c, d) = back(j);
+                                within(c, d, warning_line, bound)
+                            })
+                            .map_or(Recovery::Impossible, Recovery::Lettings)
                     };
-                    assert_eq!(
-                        h.recovery_needed, expected,
-                        "{count}/{denominator} {bound:?}"
-                    );
+                    assert_eq!(h.recovery_needed, expected, "{case}");
                 }
             }
         }
