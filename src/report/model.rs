@@ -385,6 +385,7 @@ mod tests {
             limit: Some(Decimal::new(45, 2)),
             bound: "max".into(),
             state: "ok".into(),
+            judged_per: "municipality".into(),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod gauges;
 pub mod headroom;
 pub mod ingest;
+pub mod legal;
 pub mod letting_changes;
 pub mod letting_export;
 pub mod letting_views;

@@ -13,6 +13,7 @@ mod demo_sweep;
 mod headroom;
 mod hostile;
 mod ingest;
+mod legal;
 mod metrics;
 mod migrations;
 mod norms;
