@@ -399,9 +399,15 @@ mod tests {
             non_social: 2,
             metrics: vec![metric()],
         };
+        // The quota answer has since grown fields the report does not keep (`judged_per`);
+        // everything the report keeps reads as the quota answer wrote it.
+        let mut quota = serde_json::to_value(&body).unwrap();
+        for m in quota["metrics"].as_array_mut().unwrap() {
+            m.as_object_mut().unwrap().remove("judged_per");
+        }
         assert_eq!(
-            serde_json::to_string(&ReportScope::from(&body)).unwrap(),
-            serde_json::to_string(&body).unwrap()
+            serde_json::to_value(ReportScope::from(&body)).unwrap(),
+            quota
         );
     }
 
