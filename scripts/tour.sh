@@ -58,6 +58,7 @@ status_bad=$(curl -s -o "$work/bad.json" -w '%{http_code}' -H "Authorization: Be
 
 # 6. alerts; 7. the report as HTML (municipality) and XLSX (tenant association); 8. task and plan
 curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/alerts?state=all" > "$work/alerts.json"
+curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/headroom" > "$work/headroom.json"
 curl -fsS -H "Authorization: Bearer $QM_GM0629" -o "$work/rapportage.html" "$BASE/api/v1/municipalities/GM0629/reports/2026-H1?format=html"
 curl -fsS -H "Authorization: Bearer $QM_HV_ROZENSTEIN" -o "$work/rapportage.xlsx" "$BASE/api/v1/municipalities/GM0629/reports/2026-H1?format=xlsx"
 curl -fsS -H "Authorization: Bearer $QM_GM0629" "$BASE/api/v1/municipalities/GM0629/status-holders" > "$work/status-holders.json"
@@ -89,6 +90,9 @@ bad = json.load(open(f"{work}/bad.json"))
 assert status_bad == "422" and {p["field"] for p in bad["problems"]} == {"contract_start", "rent"}, bad
 alerts = json.load(open(f"{work}/alerts.json"))["alerts"]
 assert alerts and all(a["history"] for a in alerts), "the demo raises alerts"
+headroom = json.load(open(f"{work}/headroom.json"))
+assert headroom["scopes"][0]["scope"] == "total", headroom
+assert all("breach_after" in m for s in headroom["scopes"] for m in s["metrics"]), headroom
 html = open(f"{work}/rapportage.html", encoding="utf-8").read()
 assert html.startswith("<!DOCTYPE html>") and "Halfjaarrapportage" in html and html.count("<svg") == 5
 assert open(f"{work}/rapportage.xlsx", "rb").read(2) == b"PK", "the XLSX is a zip"

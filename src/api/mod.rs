@@ -7,6 +7,7 @@ pub mod body;
 pub mod error;
 pub mod guards;
 pub mod health;
+pub mod legal;
 pub mod letting_list;
 pub mod lettings;
 pub mod metrics;
@@ -78,6 +79,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(letting_list::routes)
         .configure(lettings::routes)
         .configure(quota::routes)
+        .configure(legal::routes)
         .configure(alerts::routes)
         .configure(audit::routes)
         .configure(plans::routes)

@@ -224,3 +224,80 @@ struct RowGroup {
     route: String,
     lettings: i64,
 }
+
+#[derive(Queryable)]
+struct CorporationGroup {
+    municipality: String,
+    is_social: bool,
+    is_counted: bool,
+    urgency: String,
+    within_rent_cap: bool,
+    income_above_limit: bool,
+    in_passend_denominator: bool,
+    passend_compliant: bool,
+    local_priority: bool,
+    lettings: i64,
+}
+
+/// One corporation's non-withdrawn lettings in the months from `from` to `to`, over every
+/// municipality it lets in, summed per municipality and classification: the base of the legal
+/// norms, which the law judges per corporation and calendar year.
+pub fn count_corporation_groups(
+    conn: &mut DbConnection,
+    corporation: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(String, GroupCount)>> {
+    use letting_month_counts as m;
+    let rows: Vec<CorporationGroup> = m::table
+        .filter(m::corporation.eq(corporation))
+        .filter(m::contract_month.ge(month_key(from)))
+        .filter(m::contract_month.le(month_key(to)))
+        .group_by((
+            m::municipality,
+            m::is_social,
+            m::is_counted,
+            m::urgency,
+            m::within_rent_cap,
+            m::income_above_limit,
+            m::in_passend_denominator,
+            m::passend_compliant,
+            m::local_priority,
+        ))
+        .select((
+            m::municipality,
+            m::is_social,
+            m::is_counted,
+            m::urgency,
+            m::within_rent_cap,
+            m::income_above_limit,
+            m::in_passend_denominator,
+            m::passend_compliant,
+            m::local_priority,
+            summed_lettings(),
+        ))
+        .order(m::municipality)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.lettings > 0)
+        .map(|r| {
+            (
+                r.municipality,
+                GroupCount {
+                    corporation: corporation.to_string(),
+                    contract_month: 0,
+                    is_social: r.is_social,
+                    is_counted: r.is_counted,
+                    urgency: Some(r.urgency).filter(|u| !u.is_empty()),
+                    within_rent_cap: r.within_rent_cap,
+                    income_above_limit: r.income_above_limit,
+                    in_passend_denominator: r.in_passend_denominator,
+                    passend_compliant: r.passend_compliant,
+                    local_priority: r.local_priority,
+                    lettings: r.lettings,
+                },
+            )
+        })
+        .collect())
+}

@@ -48,6 +48,20 @@ impl Metric {
         }
     }
 
+    /// Over what the norm on this metric is judged: `corporation_year` for the legal norms
+    /// (vrije toewijzingsruimte, passend toewijzen: the law judges a corporation's calendar
+    /// year over all its municipalities, so a municipality's figure is a signal toward it, not
+    /// its breach), `municipality` for the agreement's own norms and the local-priority cap of
+    /// the municipality's verordening.
+    pub fn judged_per(&self) -> &'static str {
+        match self {
+            Metric::IncomeExemptionShare | Metric::PassendShare => "corporation_year",
+            Metric::UrgentShare | Metric::RentCapShare | Metric::LocalPriorityShare => {
+                "municipality"
+            }
+        }
+    }
+
     pub fn bound(&self) -> Bound {
         match self {
             Metric::UrgentShare | Metric::IncomeExemptionShare | Metric::LocalPriorityShare => {

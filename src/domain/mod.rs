@@ -8,6 +8,9 @@
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
 //! - de meetwaarden van de afspraken (urgent_share, rent_cap_share, …), max. of min. → [`metric`]
 //! - quotum, aandeel, signaal (ok / warning / breach) → [`quota`]
+//! - ruimte tot de norm (headroom: hoeveel verhuringen passen nog), prognose jaareinde → [`headroom`]
+//! - wettelijke toets per corporatie en jaar (vrije toewijzingsruimte, passend toewijzen over
+//!   alle gemeenten) → [`legal`]
 //! - signalering (alerts openen, ophogen, afsluiten) → [`alerts`]
 //! - taakstelling statushouders (doorschuiven tekort/overschot, tempo) → [`status_holders`]
 //! - woonruimteverdelingslijst (verdeelplan per categorie) → [`allocation_plan`]
@@ -29,6 +32,8 @@ pub mod alerts;
 pub mod allocation_plan;
 pub mod audit;
 pub mod disclosure;
+pub mod headroom;
+pub mod legal;
 pub mod letting;
 pub mod linked_tables;
 pub mod metric;

@@ -73,6 +73,10 @@ pub struct ReportMetric {
     pub bound: String,
     /// `ok`, `warning`, `breach`, `insufficient_data` or `no_limit`.
     pub state: String,
+    /// As in the quota answer: `corporation_year` marks a legal norm, of which this municipal
+    /// figure is a signal, not the judgement. Absent in reports published before it existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub judged_per: String,
 }
 
 impl From<&MetricBody> for ReportMetric {
@@ -85,6 +89,7 @@ impl From<&MetricBody> for ReportMetric {
             limit: m.limit,
             bound: m.bound.clone(),
             state: m.state.clone(),
+            judged_per: m.judged_per.clone(),
         }
     }
 }
@@ -416,6 +421,7 @@ mod tests {
             limit: Some(Decimal::new(45, 2)),
             bound: "max".into(),
             state: "ok".into(),
+            judged_per: "municipality".into(),
         }
     }
 

@@ -88,6 +88,7 @@ fn blank_metric(name: &str) -> ReportMetric {
         limit: None,
         bound: String::new(),
         state: String::new(),
+        judged_per: String::new(),
     }
 }
 

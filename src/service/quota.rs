@@ -84,6 +84,13 @@ pub struct MetricBody {
     pub bound: String,
     /// `ok`, `warning`, `breach`, `insufficient_data` or `no_limit`.
     pub state: String,
+    /// Over what the norm is judged. `municipality`: this figure is the one the agreement
+    /// judges. `corporation_year`: a legal norm (vrije toewijzingsruimte, passend toewijzen)
+    /// that the law judges per corporation and calendar year over all its municipalities; this
+    /// municipal figure and its state are a signal toward it, not its breach (the corporation's
+    /// own judgement: `GET /api/v1/corporations/{id}/legal`).
+    #[serde(default)]
+    pub judged_per: String,
 }
 
 impl From<&MetricFigures> for MetricBody {
@@ -96,6 +103,7 @@ impl From<&MetricFigures> for MetricBody {
             limit: f.limit.map(|l| l.normalize()),
             bound: f.bound.as_str().to_string(),
             state: f.state.as_str().to_string(),
+            judged_per: f.metric.judged_per().to_string(),
         }
     }
 }

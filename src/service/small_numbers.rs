@@ -43,7 +43,7 @@ pub fn protected_year(
 }
 
 /// The group counts of a municipality's calendar year, per corporation and month.
-fn year_groups(
+pub fn year_groups(
     conn: &mut DbConnection,
     municipality: &str,
     year: i32,
@@ -58,7 +58,11 @@ fn year_groups(
 }
 
 /// The protected table of a year from its group counts.
-fn protect_groups(groups: &[GroupCount], agreement: &Agreement, viewer: &Viewer) -> ProtectedYear {
+pub fn protect_groups(
+    groups: &[GroupCount],
+    agreement: &Agreement,
+    viewer: &Viewer,
+) -> ProtectedYear {
     let mut months: BTreeMap<String, [ScopeCounts; 12]> = BTreeMap::new();
     for g in groups {
         let month = usize::try_from(g.contract_month % 100)
