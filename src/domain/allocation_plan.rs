@@ -84,6 +84,38 @@ pub fn fraction_of_year(months_completed: u32) -> Decimal {
     Decimal::from(months_completed.min(12)) / Decimal::from(12)
 }
 
+/// The plan's own check against the agreement's urgent limit (the seed: "uitgangspunt is dat
+/// maximaal 30% wordt toegewezen aan urgenten (inclusief statushouders)"): the planned lettings
+/// of the categories that count as urgent, against the expected available homes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrgentPlanCheck {
+    pub planned_urgent: i64,
+    pub expected_available: i64,
+    pub limit: Decimal,
+    /// Planned urgent above `limit × expected_available` (exactly on it is within).
+    pub above_limit: bool,
+}
+
+/// The urgent check of a plan; `None` when the agreement sets no urgent limit.
+pub fn check_urgent_share(
+    planned: &BTreeMap<String, i64>,
+    expected_available: i64,
+    agreement: &Agreement,
+) -> Option<UrgentPlanCheck> {
+    let limit = agreement.limits.urgent_share?;
+    let planned_urgent: i64 = planned
+        .iter()
+        .filter(|(category, _)| agreement.counts_as_urgent(category))
+        .map(|(_, n)| *n)
+        .sum();
+    Some(UrgentPlanCheck {
+        planned_urgent,
+        expected_available,
+        limit,
+        above_limit: Decimal::from(planned_urgent) > limit * Decimal::from(expected_available),
+    })
+}
+
 /// A plan as the municipality sets it, checked: the expected available homes and the planned
 /// lettings per category.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +184,42 @@ mod tests {
             category_of("direct", Some("status_holder")),
             "status_holder"
         );
+    }
+
+    #[test]
+    fn a_plan_with_more_urgent_lettings_than_the_limit_is_flagged_exactly_past_it() {
+        let wassenaar = crate::domain::agreement::AgreementBook::from_files([(
+            "GM0629.toml".to_string(),
+            include_str!("../../config/agreements/GM0629.toml"),
+        )])
+        .unwrap()
+        .applicable("GM0629", 2026);
+        let plan = |medical: i64, restructuring: i64| -> BTreeMap<String, i64> {
+            [
+                ("regular".to_string(), 100),
+                ("medical".to_string(), medical),
+                ("status_holder".to_string(), 10),
+                ("restructuring".to_string(), restructuring),
+            ]
+            .into()
+        };
+        // 20 + 10 = 30 of 100 expected: exactly on the 30% is within.
+        let on = check_urgent_share(&plan(20, 0), 100, &wassenaar).unwrap();
+        assert_eq!(on.planned_urgent, 30);
+        assert!(!on.above_limit);
+        assert!(
+            check_urgent_share(&plan(21, 0), 100, &wassenaar)
+                .unwrap()
+                .above_limit
+        );
+        // A category that does not count toward the urgent share does not count here either.
+        assert!(
+            !check_urgent_share(&plan(20, 5), 100, &wassenaar)
+                .unwrap()
+                .above_limit
+        );
+        let national = Agreement::national("GM0363");
+        assert!(check_urgent_share(&plan(90, 0), 100, &national).is_none());
     }
 
     #[test]

@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 use crate::config::ReferenceData;
 use crate::db::plans as store;
 use crate::db::{locks, DbConnection};
-use crate::domain::allocation_plan::{categories, compare, fraction_of_year, PlanInput};
+use crate::domain::allocation_plan::{
+    categories, check_urgent_share, compare, fraction_of_year, PlanInput,
+};
 use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::domain::period::Period;
 use crate::domain::status_holders::{carry_over, pace, HalfYearInput, Placement};
@@ -220,7 +222,25 @@ pub struct AllocationPlanBody {
     #[schema(value_type = f64)]
     pub fraction_of_year: Decimal,
     pub lines: Vec<PlanLineBody>,
+    /// The total line: the planned lettings of every category, against `expected_available`.
+    pub planned_total: i64,
+    /// Counted lettings of the year so far (the realisation of every category together);
+    /// null for a reader who may not see it exactly.
+    pub realised_total: Option<i64>,
+    /// The plan's own check against the agreement's urgent limit; null without one.
+    pub urgent_check: Option<UrgentCheckBody>,
     pub versions: Vec<PlanVersionBody>,
+}
+
+/// The planned urgent categories together against the urgent limit × expected available
+/// homes ("uitgangspunt is dat maximaal 30% wordt toegewezen aan urgenten").
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct UrgentCheckBody {
+    pub planned_urgent: i64,
+    #[schema(value_type = f64)]
+    pub limit: Decimal,
+    /// True when the planned urgent lettings exceed the limit (exactly on it is within).
+    pub above_limit: bool,
 }
 
 /// A year's plan (the latest version, or the one asked for) against realisation up to the end
@@ -251,7 +271,16 @@ pub fn allocation_plan(
         store::realised_by_category(conn, municipality, from, to)?
     };
     let fraction = fraction_of_year(months);
-    let order = categories(&reference.agreements.applicable(municipality, year));
+    let agreement = reference.agreements.applicable(municipality, year);
+    let order = categories(&agreement);
+    let urgent_check = check_urgent_share(&planned, i64::from(plan.expected_available), &agreement)
+        .map(|c| UrgentCheckBody {
+            planned_urgent: c.planned_urgent,
+            limit: c.limit,
+            above_limit: c.above_limit,
+        });
+    let planned_total: i64 = planned.values().sum();
+    let realised_total: i64 = realised.values().sum();
     let lines = compare(&planned, &realised, fraction, &order)
         .into_iter()
         .map(|l| PlanLineBody {
@@ -272,6 +301,9 @@ pub fn allocation_plan(
         months_completed: months,
         fraction_of_year: fraction.round_dp(4).normalize(),
         lines,
+        planned_total,
+        realised_total: Some(realised_total),
+        urgent_check,
         versions: versions
             .into_iter()
             .map(|p| PlanVersionBody {

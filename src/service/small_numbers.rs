@@ -430,12 +430,17 @@ pub fn plan_for(
     };
     let mut value = serde_json::to_value(&plan)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let shown = plan_shown(conn, &plan, viewer)?;
     if let (Some(shown), Some(lines)) = (
-        plan_shown(conn, &plan, viewer)?,
+        shown.as_ref(),
         value.get_mut("lines").and_then(Value::as_array_mut),
     ) {
         let realised: Vec<i64> = plan.lines.iter().map(|l| l.realised).collect();
-        protect_plan_lines(lines, &realised, &shown);
+        protect_plan_lines(lines, &realised, shown);
+    }
+    if shown.is_some() {
+        // The sum of the lines would give a hidden line away.
+        value["realised_total"] = Value::Null;
     }
     Ok(Some(value))
 }
