@@ -99,6 +99,16 @@ pub struct Settings {
     /// connection's peer address is the client.
     #[serde(default)]
     pub trusted_proxy: Vec<String>,
+    /// The portal's address as people reach it (`https://quota.example.nl`), for the links
+    /// `user add` prints; empty: `http://` and `bind`.
+    #[serde(default)]
+    pub portal_url: String,
+    /// Minutes a portal session may go unused before it ends.
+    pub session_idle_minutes: u32,
+    /// Hours after login a portal session ends, however busy.
+    pub session_absolute_hours: u32,
+    /// Hours a one-time link to set a password stays valid.
+    pub password_link_hours: u32,
 }
 
 /// The folder the configuration is read from: `QUOTAMONITOR_CONFIG_DIR` or `./config`.
@@ -109,6 +119,29 @@ pub fn config_dir() -> PathBuf {
 }
 
 impl Settings {
+    /// How long portal sessions live.
+    pub fn session_policy(&self) -> crate::domain::session::SessionPolicy {
+        crate::domain::session::SessionPolicy {
+            idle: chrono::TimeDelta::minutes(i64::from(self.session_idle_minutes.max(1))),
+            absolute: chrono::TimeDelta::hours(i64::from(self.session_absolute_hours.max(1))),
+        }
+    }
+
+    /// How long a one-time password link stays valid.
+    pub fn password_link_valid(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::hours(i64::from(self.password_link_hours.max(1)))
+    }
+
+    /// The portal's address for links, without a trailing slash.
+    pub fn portal_base(&self) -> String {
+        let base = self.portal_url.trim().trim_end_matches('/');
+        if base.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            base.to_string()
+        }
+    }
+
     pub fn delivery(&self) -> DeliverySettings {
         DeliverySettings {
             poll_interval: Duration::from_millis(self.webhook_poll_ms.max(10)),

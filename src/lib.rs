@@ -8,7 +8,7 @@
 //! | layer | modules | may use |
 //! |---|---|---|
 //! | entry points | `main.rs`, [`startup`], [`cli`] | everything below |
-//! | HTTP | [`api`] | services, report, domain, config, telemetry; from `db` only the connection types |
+//! | HTTP | [`api`], [`web`] | services, report, domain, config, telemetry; from `db` only the connection types |
 //! | services | [`service`], [`report`] | db, domain, config, telemetry, each other |
 //! | storage | [`db`] | domain |
 //! | settings | [`config`], [`telemetry`] | domain |
@@ -28,5 +28,6 @@ pub mod report;
 pub mod service;
 pub mod startup;
 pub mod telemetry;
+pub mod web;
 
 pub use startup::Application;

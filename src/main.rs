@@ -1,4 +1,4 @@
-//! The `quotamonitor` command: `serve`, `org add`, `token create|list|revoke`, `audit list`,
+//! The `quotamonitor` command: `serve`, `org add`, `user add`, `token create|list|revoke`, `audit list`,
 //! `backup`, ...
 //! Every command reads the same settings and applies pending migrations first.
 
@@ -43,6 +43,11 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: OrgCommand,
+    },
+    /// People's accounts for the web portal.
+    User {
+        #[command(subcommand)]
+        command: quotamonitor::cli::users::UserCommand,
     },
     /// Manage API tokens.
     Token {
@@ -281,6 +286,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 org.id,
                 org.name,
                 list.join(", ")
+            );
+            Ok(())
+        }
+        Command::User { command } => {
+            print!(
+                "{}",
+                quotamonitor::cli::users::run(&mut *conn()?, &settings, command)?
             );
             Ok(())
         }

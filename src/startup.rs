@@ -44,6 +44,12 @@ impl Application {
         // One set of limiters for all workers of this instance.
         let rate_limits = web::Data::new(api::rate_limit::RateLimits::from_settings(settings)?);
         let metrics = web::Data::new(Metrics::new()?);
+        // Cookies are `Secure` unless the service listens on loopback only, where it is reached
+        // over plain http from the same machine (development, tests, a proxy beside it).
+        let portal = web::Data::new(crate::web::WebSettings {
+            secure_cookies: !listener.local_addr()?.ip().is_loopback(),
+            sessions: settings.session_policy(),
+        });
         let state = web::Data::new(AppState {
             database: database.clone(),
             reference,
@@ -74,6 +80,7 @@ impl Application {
                 .app_data(openapi.clone())
                 .app_data(query_names.clone())
                 .app_data(rate_limits.clone())
+                .app_data(portal.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                     ApiError::bad_request(
                         "invalid_query",
@@ -102,6 +109,7 @@ impl Application {
                         .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
                 )
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(crate::web::routes)
                 .default_service(web::to(|| async {
                     HttpResponse::NotFound().json(api::error::ErrorBody::plain(
                         "not_found",

@@ -28,8 +28,8 @@ use crate::telemetry::spawn_blocking_with_span;
 /// back to the pool at once, so no connection sits idle while a large body arrives.
 pub struct Caller {
     org: Organisation,
-    /// The token's id: the audit trail names it beside the organisation.
-    token_id: i64,
+    /// Who acts, for the audit trail: the token's id (API) or the person (portal).
+    actor: Actor,
     held: Mutex<Option<Lease>>,
 }
 
@@ -37,7 +37,7 @@ impl std::fmt::Debug for Caller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Caller")
             .field("org", &self.org)
-            .field("token_id", &self.token_id)
+            .field("actor", &self.actor)
             .finish()
     }
 }
@@ -47,9 +47,21 @@ impl Caller {
         &self.org
     }
 
-    /// Who is acting, as the audit trail records it: the organisation and its token.
+    /// A person logged in to the web portal: the rights of their organisation, the same as
+    /// its tokens have; the audit trail names the person (their e-mail address).
+    pub fn for_person(org: Organisation, person_email: &str) -> Self {
+        let actor = Actor::web(&org.id, person_email);
+        Self {
+            org,
+            actor,
+            held: Mutex::new(None),
+        }
+    }
+
+    /// Who is acting, as the audit trail records it: the organisation and its token, or the
+    /// person in the portal.
     pub fn actor(&self) -> Actor {
-        Actor::api(&self.org.id, self.token_id)
+        self.actor.clone()
     }
 
     /// Runs database work on the blocking pool with the request's span: on the connection that
@@ -143,8 +155,8 @@ impl FromRequest for Caller {
                 ApiError::Unauthorized("the API token is unknown or revoked".into())
             })?;
             Ok(Caller {
+                actor: Actor::api(&org.id, token_id),
                 org,
-                token_id,
                 held: Mutex::new(held),
             })
         })

@@ -149,7 +149,7 @@ pub async fn publish_report(
 }
 
 /// The Content-Security-Policy of the HTML report.
-const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
                           frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The routes of this module, for the router and the OpenAPI document alike.

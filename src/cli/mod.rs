@@ -4,3 +4,4 @@
 pub mod demo;
 pub mod generate;
 pub mod norms;
+pub mod users;

@@ -40,7 +40,7 @@ pub fn append(
             audit_events::at.eq(now),
             audit_events::organisation_id.eq(&actor.organisation),
             audit_events::token_id.eq(actor.token_id),
-            audit_events::person.eq(None::<String>),
+            audit_events::person.eq(actor.person.as_deref()),
             audit_events::via.eq(actor.via.as_str()),
             audit_events::municipality.eq(event.municipality.as_deref()),
             audit_events::action.eq(event.action.as_str()),

@@ -15,6 +15,7 @@ pub mod locks;
 pub mod month_counts;
 pub mod norms;
 pub mod organisations;
+pub mod people;
 pub mod plans;
 pub mod quota;
 pub mod report;

@@ -322,3 +322,38 @@ diesel::table! {
         declared_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    people (id) {
+        id -> BigInt,
+        organisation_id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_sessions (id_hash) {
+        id_hash -> Text,
+        person_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        person_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(person_sessions -> people (person_id));
+diesel::joinable!(password_links -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(people, person_sessions, password_links);

@@ -16,6 +16,8 @@ pub enum Via {
     Api,
     /// The command line, run by an operator on the server.
     Cli,
+    /// The web portal, by a person logged in with their organisation's rights.
+    Web,
 }
 
 impl Via {
@@ -23,6 +25,7 @@ impl Via {
         match self {
             Via::Api => "api",
             Via::Cli => "cli",
+            Via::Web => "web",
         }
     }
 }
@@ -34,6 +37,8 @@ pub struct Actor {
     pub organisation: String,
     /// The API token used, when there was one.
     pub token_id: Option<i64>,
+    /// The person (their e-mail address) who acted in the web portal.
+    pub person: Option<String>,
     pub via: Via,
 }
 
@@ -43,7 +48,18 @@ impl Actor {
         Self {
             organisation: organisation.to_string(),
             token_id: Some(token_id),
+            person: None,
             via: Via::Api,
+        }
+    }
+
+    /// A person logged in to the web portal, acting for `organisation`.
+    pub fn web(organisation: &str, person: &str) -> Self {
+        Self {
+            organisation: organisation.to_string(),
+            token_id: None,
+            person: Some(person.to_string()),
+            via: Via::Web,
         }
     }
 
@@ -52,6 +68,7 @@ impl Actor {
         Self {
             organisation: organisation.to_string(),
             token_id: None,
+            person: None,
             via: Via::Cli,
         }
     }

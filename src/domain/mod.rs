@@ -26,6 +26,8 @@
 //!   [`submission`]
 //! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
+//! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
+//!   [`session`]
 
 pub mod agreement;
 pub mod alerts;
@@ -43,6 +45,7 @@ pub mod organisation;
 pub mod period;
 pub mod problem;
 pub mod quota;
+pub mod session;
 pub mod small_numbers;
 pub mod status_holders;
 pub mod submission;

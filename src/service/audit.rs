@@ -31,7 +31,7 @@ pub struct AuditEventBody {
     pub token_id: Option<i64>,
     /// The person, for changes made in the web portal (to come); null otherwise.
     pub person: Option<String>,
-    /// `api` or `cli`.
+    /// `api`, `cli` or `web` (the portal, where `person` names who acted).
     pub via: String,
     pub municipality: Option<String>,
     /// `letting_batch`, `letting_withdrawn`, `status_holder_target_set`,

@@ -14,6 +14,7 @@ pub mod letting_changes;
 pub mod letting_export;
 pub mod letting_views;
 pub mod norms;
+pub mod people;
 pub mod plans;
 pub mod quota;
 pub mod small_numbers;

@@ -18,6 +18,7 @@ mod metrics;
 mod migrations;
 mod norms;
 mod plans;
+mod portal;
 mod quota;
 mod report_golden;
 mod reports;

@@ -224,6 +224,13 @@ impl RateLimits {
         }
     }
 
+    /// Whether the address has used up its failed authentications (the portal's login form
+    /// asks before it checks a password; a wrong one answers `401`, which this counts).
+    pub fn failed_auth_refusal(&self, address: IpAddr) -> Option<Refusal> {
+        self.refused_for(address_key(address))
+            .map(Refusal::FailedAuth)
+    }
+
     /// How much longer the address is refused for failed authentications, if it is.
     fn refused_for(&self, key: IpAddr) -> Option<Duration> {
         let refused = lock(&self.refused_until);

@@ -1,0 +1,95 @@
+//! The page shell: language, navigation, logout form, stylesheet, and the security headers of
+//! every portal page.
+
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::http::StatusCode;
+use actix_web::{get, HttpResponse};
+use maud::{html, Markup, DOCTYPE};
+
+use super::text::Lang;
+
+/// The stylesheet, built into the binary.
+const STYLESHEET: &str = include_str!("portal.css");
+
+/// No script at all, no inline style, no framing; forms post only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The navigation of a logged-in person.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub person: String,
+    pub organisation: String,
+    /// The municipality the pages are about.
+    pub municipality: Option<String>,
+    pub corporation: bool,
+    pub csrf: String,
+}
+
+#[get("/assets/portal.css")]
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+/// A whole page with the portal's headers.
+pub fn page(
+    status: StatusCode,
+    lang: Lang,
+    title: &str,
+    nav: Option<&Nav>,
+    main: Markup,
+) -> HttpResponse {
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · quotamonitor" }
+                link rel="stylesheet" href="/assets/portal.css";
+            }
+            body {
+                a.skip href="#main" { (lang.t("Naar de inhoud", "Skip to content")) }
+                header {
+                    span.brand { "quotamonitor" }
+                    @if let Some(nav) = nav {
+                        nav aria-label=(lang.t("Hoofdmenu", "Main menu")) {
+                            ul {
+                                @if let Some(code) = &nav.municipality {
+                                    li { a href=(lang.link(&format!("/municipalities/{code}"))) { (lang.t("Overzicht", "Overview")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/signals"))) { (lang.t("Signalen", "Signals")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/reports"))) { (lang.t("Rapportages", "Reports")) } }
+                                }
+                                @if nav.corporation {
+                                    li { a href=(lang.link("/upload")) { (lang.t("Aanleveren", "Upload")) } }
+                                }
+                            }
+                        }
+                        div.who {
+                            span { (nav.person) " · " (nav.organisation) }
+                            form method="post" action=(lang.link("/logout")) {
+                                input type="hidden" name="csrf" value=(nav.csrf);
+                                button type="submit" { (lang.t("Uitloggen", "Log out")) }
+                            }
+                        }
+                    }
+                    a.lang href=(match lang { Lang::Nl => "?lang=en", Lang::En => "?" }) lang=(lang.t("en", "nl")) {
+                        (lang.t("English", "Nederlands"))
+                    }
+                }
+                main id="main" { (main) }
+            }
+        }
+    };
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        .insert_header(("X-Frame-Options", "DENY"))
+        // A password link carries its token in the query: never pass the address on.
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(markup.into_string())
+}
