@@ -18,6 +18,7 @@ mod norms;
 mod plans;
 mod quota;
 mod report_golden;
+mod report_pdf;
 mod reports;
 mod service;
 mod small_numbers;

@@ -319,6 +319,8 @@ fn cell_text(cell: &Cell, lang: Lang) -> String {
 /// Splits `text` into lines no wider than `max` points, at spaces where it can; a word longer
 /// than a line is cut.
 fn wrap(text: &[u8], face: Face, max: f32) -> Vec<Vec<u8>> {
+    // A column is as wide as its widest cell: let rounding never break that cell.
+    let max = max + 0.01;
     let mut lines: Vec<Vec<u8>> = Vec::new();
     let mut line: Vec<u8> = Vec::new();
     for word in text.split(|b| *b == b' ') {
