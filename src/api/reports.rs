@@ -35,6 +35,7 @@ pub struct ReportQuery {
 fn format_schema() -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
+        .description(Some("`json` (default), `csv`, `xlsx`, `html` or `pdf`."))
         .enum_values(Some(["json", "csv", "xlsx", "html", "pdf"]))
         .build()
 }
