@@ -58,11 +58,11 @@ pub(crate) fn read_pdf(bytes: &[u8]) -> PdfText {
                         }
                     }
                     Some("H2") => out.tables.push((std::mem::take(&mut cell), Vec::new())),
-                    Some("Artifact") if !stack.iter().any(|t| t == "Artifact") => {
-                        // Fills and rules are artifacts without text.
-                        if !cell.is_empty() {
-                            out.artifacts.push(std::mem::take(&mut cell));
-                        }
+                    // Fills and rules are artifacts without text.
+                    Some("Artifact")
+                        if !stack.iter().any(|t| t == "Artifact") && !cell.is_empty() =>
+                    {
+                        out.artifacts.push(std::mem::take(&mut cell));
                     }
                     Some("H1" | "P") => out.text.push(std::mem::take(&mut cell)),
                     _ => {}

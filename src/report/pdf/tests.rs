@@ -1,4 +1,8 @@
+use super::metrics::{encode, width, Face};
+use super::table::{cell_text, columns, wrap};
 use super::*;
+use crate::report::tables::Cell;
+use rust_decimal::Decimal;
 
 #[test]
 fn wrapping_breaks_at_spaces_and_cuts_only_a_word_too_long_for_a_line() {
