@@ -1,9 +1,10 @@
-//! The half-year report in JSON, CSV, XLSX and HTML, and its publication.
+//! The half-year report in JSON, CSV, XLSX, HTML and PDF, and its publication.
 
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_DISPOSITION};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ErrorBody};
@@ -19,7 +20,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReportQuery {
-    /// `json` (default), `csv`, `xlsx` or `html`.
+    /// `json` (default), `csv`, `xlsx`, `html` or `pdf`.
+    #[param(schema_with = format_schema)]
     pub format: Option<String>,
     /// `nl` (default) or `en`: the language of labels.
     pub lang: Option<String>,
@@ -28,12 +30,22 @@ pub struct ReportQuery {
     pub current: bool,
 }
 
+/// The formats as an enumeration in the OpenAPI document; the handler reads the text itself, so
+/// an unknown one is answered `invalid_format` like every other bad parameter.
+fn format_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("`json` (default), `csv`, `xlsx`, `html` or `pdf`."))
+        .enum_values(Some(["json", "csv", "xlsx", "html", "pdf"]))
+        .build()
+}
+
 fn format_of(text: Option<&str>) -> Result<Format, ApiError> {
     Format::parse(text).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_format",
             format!(
-                "format {:?} is not one of json, csv, xlsx, html",
+                "format {:?} is not one of json, csv, xlsx, html, pdf",
                 text.unwrap_or_default()
             ),
         )

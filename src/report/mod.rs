@@ -1,5 +1,5 @@
 //! The half-year report (halfjaarrapportage) for the administrative meeting: everything the
-//! domain reference lists, as one model that every format (JSON, CSV, XLSX, HTML) renders.
+//! domain reference lists, as one model that every format (JSON, CSV, XLSX, HTML, PDF) renders.
 //!
 //! - [`model`]: the report's own types, as they are published and read back;
 //! - [`build`]: gathering the figures from the database into that model;
@@ -7,8 +7,8 @@
 //! - [`restate`]: what changed between a publication and the live figures;
 //! - [`publication`]: reading and publishing (freezing) a report;
 //! - [`render`]: a report (or a publication) as the bytes of one format; [`tables`] is the
-//!   layout that CSV ([`csv`]), XLSX ([`xlsx`]) and HTML ([`html`]) share, in the language of
-//!   [`labels`].
+//!   layout that CSV ([`csv`]), XLSX ([`xlsx`]), HTML ([`html`]) and PDF ([`pdf`]) share, in the
+//!   language of [`labels`].
 //!
 //! The model holds the full figures. Readers other than the municipality itself get the
 //! small-numbers rule applied when it is rendered ([`cells`]): a count of 1 to 4 households is
@@ -25,6 +25,7 @@ pub mod grid;
 pub mod html;
 pub mod labels;
 pub mod model;
+pub mod pdf;
 pub mod publication;
 pub mod reconcile;
 pub mod render;

@@ -1,5 +1,5 @@
 //! A report as the bytes of one format, with its content type and file name: the frozen JSON of
-//! a publication as stored, or the model rendered as JSON, CSV, XLSX or HTML, with the
+//! a publication as stored, or the model rendered as JSON, CSV, XLSX, HTML or PDF, with the
 //! small-numbers rule applied for readers other than the municipality and the restatements of a
 //! live view of a publication.
 
@@ -19,16 +19,18 @@ pub enum Format {
     Csv,
     Xlsx,
     Html,
+    Pdf,
 }
 
 impl Format {
-    /// `json` (also when none is given), `csv`, `xlsx` or `html`.
+    /// `json` (also when none is given), `csv`, `xlsx`, `html` or `pdf`.
     pub fn parse(text: Option<&str>) -> Option<Self> {
         match text {
             None | Some("json") => Some(Format::Json),
             Some("csv") => Some(Format::Csv),
             Some("xlsx") => Some(Format::Xlsx),
             Some("html") => Some(Format::Html),
+            Some("pdf") => Some(Format::Pdf),
             Some(_) => None,
         }
     }
@@ -68,7 +70,7 @@ pub fn render_reading(
 ) -> Result<Rendered, RenderError> {
     let disclosure = protection.report();
     match reading {
-        Reading::Live(live) => render(live, format, lang, disclosure, None, None),
+        Reading::Live(live) => render(live, format, lang, disclosure, None, None, None),
         Reading::Frozen(publication) => {
             let frozen: Report =
                 serde_json::from_str(&publication.frozen_json).map_err(RenderError::Read)?;
@@ -79,6 +81,7 @@ pub fn render_reading(
                 disclosure,
                 Some(&publication.frozen_json),
                 None,
+                Some(&publication.details),
             )?;
             rendered.sha256 = Some(publication.details.sha256.clone());
             Ok(rendered)
@@ -106,6 +109,7 @@ pub fn render_reading(
                 disclosure,
                 None,
                 Some((&publication.details, &list)),
+                Some(&publication.details),
             )
         }
     }
@@ -113,7 +117,8 @@ pub fn render_reading(
 
 /// Renders a report as `disclosure` shows it (`None`: every figure). `frozen_json` is its
 /// stored JSON, served as it is when every figure is shown; `extra` the publication and
-/// restatements of a live view of a published report.
+/// restatements of a live view of a published report; `publication` the publication it shows
+/// (the PDF's title block dates it).
 pub fn render(
     report: &Report,
     format: Format,
@@ -121,6 +126,7 @@ pub fn render(
     disclosure: Option<&Disclosure>,
     frozen_json: Option<&str>,
     extra: Option<(&PublicationBody, &[Restatement])>,
+    publication: Option<&PublicationBody>,
 ) -> Result<Rendered, RenderError> {
     let file = format!("rapportage-{}-{}", report.municipality, report.half_year);
     let rendered = |body: Vec<u8>, content_type, file_name| Rendered {
@@ -151,6 +157,14 @@ pub fn render(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Some(format!("{file}.xlsx")),
         ),
+        Format::Pdf => {
+            let published = publication.map(|p| p.published_at.format("%Y-%m-%d").to_string());
+            rendered(
+                super::pdf::render(report, &list, lang, published.as_deref()),
+                "application/pdf",
+                Some(format!("{file}.pdf")),
+            )
+        }
         Format::Html | Format::Json => {
             let published = extra.map(|(p, _)| p.published_at.format("%Y-%m-%d").to_string());
             let html = super::html::render(report, &list, disclosure, lang, published.as_deref());

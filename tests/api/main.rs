@@ -21,6 +21,7 @@ mod plans;
 mod portal;
 mod quota;
 mod report_golden;
+mod report_pdf;
 mod reports;
 mod service;
 mod small_numbers;

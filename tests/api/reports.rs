@@ -254,7 +254,7 @@ async fn small_cells_are_hidden_from_everyone_but_the_municipality(app: TestApp)
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
     let bad = app.report(&t.municipality, "2026-Q1", "").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    let bad_format = app.report(&t.municipality, H1, "?format=pdf").await;
+    let bad_format = app.report(&t.municipality, H1, "?format=docx").await;
     assert_eq!(bad_format.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -284,6 +284,8 @@ async fn a_published_report_stays_byte_identical_and_lists_restatements(app: Tes
     );
     let frozen_html = app.report_bytes(&t.municipality, H1, "?format=html").await;
     let frozen_xlsx = app.report_bytes(&t.municipality, H1, "?format=xlsx").await;
+    let frozen_pdf = app.report_bytes(&t.municipality, H1, "?format=pdf").await;
+    assert!(frozen_pdf.starts_with(b"%PDF-"));
 
     // A correction: one of dwb's lettings (2 persons) is above the high rent cap after all,
     // and so above the low cap that passend toewijzen applies to a 2-person household.
@@ -302,6 +304,11 @@ async fn a_published_report_stays_byte_identical_and_lists_restatements(app: Tes
     assert_eq!(
         app.report_bytes(&t.municipality, H1, "?format=xlsx").await,
         frozen_xlsx
+    );
+    assert_eq!(
+        app.report_bytes(&t.municipality, H1, "?format=pdf").await,
+        frozen_pdf,
+        "the published PDF is the same file on every read"
     );
     assert_eq!(
         app.publish_report(&t.municipality, H1).await.status(),

@@ -34,7 +34,7 @@ const H1: &str = "2026-H1";
 /// - the status-holder task: 5 persons in 2025-H2 (a household of 6 housed), 10 in 2026-H1,
 ///   2 persons placed by hand in March;
 /// - the allocation plan of 2026.
-async fn load(app: &TestApp, t: &Tokens) {
+pub(crate) async fn load(app: &TestApp, t: &Tokens) {
     let mut batch = Vec::new();
     let rents = [480, 650, 740, 800];
     for month in 1..=6 {
@@ -802,7 +802,7 @@ async fn a_tenant_association_can_recover_no_small_count_from_the_report_in_any_
         report["quota_half_year"][0]
     );
 
-    // CSV, HTML and XLSX show the same cells as the JSON: no more, no small number.
+    // CSV, HTML, XLSX and PDF show the same cells as the JSON: no more, no small number.
     every_format_shows_the_cells_of_the_json(&app, &t.tenants, H1, &report).await;
 
     // Published, the same: the frozen report as the tenant association reads it.
@@ -816,7 +816,7 @@ async fn a_tenant_association_can_recover_no_small_count_from_the_report_in_any_
     assert_eq!(frozen, live);
 }
 
-/// The report of `half` in CSV, HTML and XLSX as `token` reads it shows the same count cells
+/// The report of `half` in CSV, HTML, XLSX and PDF as `token` reads it shows the same count cells
 /// as `report`, its JSON: no more, and no number from 1 to 4.
 pub(crate) async fn every_format_shows_the_cells_of_the_json(
     app: &TestApp,
@@ -842,6 +842,12 @@ pub(crate) async fn every_format_shows_the_cells_of_the_json(
     for (name, columns, want) in &expected {
         let rows = xlsx_rows(&mut workbook, name);
         assert_same_counts("xlsx", name, &rows, columns, want);
+    }
+    let bytes = app.report_bytes(token, half, "?format=pdf&lang=en").await;
+    let tables = crate::report_pdf::pdf_tables(&bytes);
+    assert_eq!(tables.len(), expected.len(), "PDF tables");
+    for ((name, columns, want), rows) in expected.iter().zip(&tables) {
+        assert_same_counts("pdf", name, rows, columns, want);
     }
 }
 
