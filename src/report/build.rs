@@ -189,6 +189,11 @@ pub fn build(
         .iter()
         .find(|o| o.id == municipality && o.kind == OrgKind::Municipality)
         .map(|o| o.name.clone());
+    let corporation_names: BTreeMap<String, String> = organisations
+        .iter()
+        .filter(|o| o.kind == OrgKind::Corporation)
+        .map(|o| (o.id.clone(), o.name.clone()))
+        .collect();
     let mut corporations: BTreeSet<String> = organisations
         .iter()
         .filter(|o| o.kind == OrgKind::Corporation)
@@ -263,6 +268,7 @@ pub fn build(
         version: MODEL_VERSION,
         municipality: municipality.to_string(),
         municipality_name,
+        corporation_names,
         half_year: half.to_string(),
         from: half.first_day(),
         to: half.last_day(),

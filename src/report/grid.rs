@@ -2,6 +2,9 @@
 
 use rust_decimal::Decimal;
 
+use super::labels::{label, Lang};
+use super::model::Report;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
@@ -27,4 +30,16 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Shown when there are no rows.
     pub empty_note: Option<String>,
+}
+
+/// A scope as people know it: the corporation's name (layout 2 on), or its id.
+pub fn scope_name(report: &Report, corporation: &Option<String>, lang: Lang) -> String {
+    match corporation {
+        None => label("total", lang).to_string(),
+        Some(id) => report
+            .corporation_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.clone()),
+    }
 }

@@ -379,6 +379,10 @@ pub struct Report {
     pub version: u32,
     pub municipality: String,
     pub municipality_name: Option<String>,
+    /// The corporations' names by id, so tables name them as people know them (layout 2 on;
+    /// a layout-1 report shows ids).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub corporation_names: std::collections::BTreeMap<String, String>,
     /// `2026-H1` or `2026-H2`.
     pub half_year: String,
     #[schema(value_type = String, format = Date)]

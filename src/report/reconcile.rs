@@ -9,16 +9,13 @@
 //!   when the data arrived, which may be months later).
 
 use super::cells::{Disclosure, ScopeShown};
-use super::grid::{Cell, Table};
+use super::grid::{scope_name, Cell, Table};
 use super::labels::{label, state_text, Lang};
 use super::model::{Report, ReportScope};
 use crate::domain::disclosure::Shown;
 
-fn name(scope: &ReportScope, lang: Lang) -> String {
-    scope
-        .corporation
-        .clone()
-        .unwrap_or_else(|| label("total", lang).to_string())
+fn name(report: &Report, scope: &ReportScope, lang: Lang) -> String {
+    scope_name(report, &scope.corporation, lang)
 }
 
 fn shown_count(value: u64, shown: Shown) -> Cell {
@@ -51,7 +48,7 @@ pub fn lettings_table(report: &Report, disclosure: Option<&Disclosure>, lang: La
                 Some(d) => d.quota_half_year.get(i).unwrap_or(&hidden),
             };
             let mut row = vec![
-                Cell::Text(name(scope, lang)),
+                Cell::Text(name(report, scope, lang)),
                 shown_count(scope.lettings, shown.lettings),
                 shown_count(scope.excluded, shown.excluded),
                 shown_count(scope.non_social, shown.non_social),
@@ -106,7 +103,7 @@ pub fn signals_table(report: &Report, lang: Lang) -> Option<Table> {
             let signal = |s: &str| s == "warning" || s == "breach";
             if signal(&h.state) || signal(&y.state) {
                 rows.push(vec![
-                    Cell::Text(name(half, lang)),
+                    Cell::Text(name(report, half, lang)),
                     Cell::Text(label(&h.metric, lang).to_string()),
                     Cell::Text(state_text(report.version, &h.metric, &h.state, lang)),
                     Cell::Text(state_text(report.version, &y.metric, &y.state, lang)),

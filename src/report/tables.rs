@@ -6,7 +6,7 @@ use super::model::{Report, ReportScope};
 use crate::domain::disclosure::Shown;
 use crate::service::small_numbers::HalfYearShown;
 
-pub use super::grid::{Cell, Table};
+pub use super::grid::{scope_name, Cell, Table};
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
@@ -62,20 +62,15 @@ fn at<T: Copy>(list: Option<&[T]>, i: usize, exact: T, missing: T) -> T {
     }
 }
 
-fn scope_name(corporation: &Option<String>, lang: Lang) -> String {
-    corporation
-        .clone()
-        .unwrap_or_else(|| label("total", lang).to_string())
-}
-
 fn quota_table(
     name: &str,
     title: String,
     scopes: &[ReportScope],
     shown: Option<&[ScopeShown]>,
-    version: u32,
+    report: &Report,
     lang: Lang,
 ) -> Table {
+    let version = report.version;
     let l = |k| label(k, lang).to_string();
     let mut rows = Vec::new();
     for (i, scope) in scopes.iter().enumerate() {
@@ -89,7 +84,7 @@ fn quota_table(
                     .unwrap_or(HIDDEN_METRIC),
             };
             rows.push(vec![
-                text(scope_name(&scope.corporation, lang)),
+                text(scope_name(report, &scope.corporation, lang)),
                 text(label(&m.metric, lang)),
                 count(m.count, ms.count),
                 denominator(m.denominator, ms.denominator),
@@ -134,7 +129,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
         ),
         &report.quota_half_year,
         d.map(|d| d.quota_half_year.as_slice()),
-        report.version,
+        report,
         lang,
     ));
     out.push(quota_table(
@@ -148,7 +143,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
         ),
         &report.quota_year_to_date,
         d.map(|d| d.quota_year_to_date.as_slice()),
-        report.version,
+        report,
         lang,
     ));
     out.push(super::reconcile::lettings_table(report, d, lang));
@@ -178,7 +173,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
                 );
                 vec![
                     text(&p.month),
-                    text(scope_name(&p.corporation, lang)),
+                    text(scope_name(report, &p.corporation, lang)),
                     text(label(&p.metric.metric, lang)),
                     count(p.metric.count, ms.count),
                     denominator(p.metric.denominator, ms.denominator),
@@ -348,7 +343,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
                 let s = at(d.map(|d| d.alerts.as_slice()), i, exact, hidden);
                 vec![
                     text(a.at.format("%Y-%m-%d %H:%M").to_string()),
-                    text(scope_name(&a.corporation, lang)),
+                    text(scope_name(report, &a.corporation, lang)),
                     text(label(&a.metric, lang)),
                     Cell::Int(i64::from(a.year)),
                     text(label(&a.change, lang)),
@@ -379,7 +374,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let mut row = vec![text(&c.corporation)];
+                let mut row = vec![text(scope_name(report, &Some(c.corporation.clone()), lang))];
                 row.extend(months.iter().map(|m| {
                     let value = c.months.get(m).copied().unwrap_or(0);
                     let shown = match d {
