@@ -2,10 +2,11 @@
 //! how many social homes will become available and divide them over categories of home
 //! seekers. Realisation is compared with the plan pro rata for the part of the year passed.
 //!
-//! A letting's category: its urgency category when it has one; otherwise `local_priority` for
-//! the local-priority route; otherwise `regular` (direct allocation, swaps, internal moves and
-//! other routes without urgency count as regular). Only counted (social, not excluded, not
-//! withdrawn) lettings are realisation.
+//! A letting's category: its urgency category when it has one; otherwise `local_priority`,
+//! `swap` (woningruil) or `internal` (interne verhuizing) for those routes, which free a home
+//! as they fill one and are planned apart; otherwise `regular` (the listing model, direct
+//! allocation and other routes). Only counted (social, not excluded, not withdrawn) lettings are
+//! realisation.
 
 use std::collections::BTreeMap;
 
@@ -16,11 +17,16 @@ use super::problem::Problem;
 
 pub const REGULAR: &str = "regular";
 pub const LOCAL_PRIORITY: &str = "local_priority";
+pub const SWAP: &str = "swap";
+pub const INTERNAL: &str = "internal";
+
+/// The categories of lettings without an urgency category, by route.
+pub const WITHOUT_URGENCY: [&str; 4] = [REGULAR, LOCAL_PRIORITY, SWAP, INTERNAL];
 
 /// The categories a plan may name under an agreement: regular, local priority and each urgency
 /// category.
 pub fn categories(agreement: &Agreement) -> Vec<String> {
-    let mut list = vec![REGULAR.to_string(), LOCAL_PRIORITY.to_string()];
+    let mut list: Vec<String> = WITHOUT_URGENCY.iter().map(|c| c.to_string()).collect();
     list.extend(agreement.urgency_categories.iter().cloned());
     list
 }
@@ -30,6 +36,8 @@ pub fn category_of(route: &str, urgency: Option<&str>) -> String {
     match urgency {
         Some(category) => category.to_string(),
         None if route == "local_priority" => LOCAL_PRIORITY.to_string(),
+        None if route == "swap" => SWAP.to_string(),
+        None if route == "internal" => INTERNAL.to_string(),
         None => REGULAR.to_string(),
     }
 }
@@ -179,6 +187,10 @@ mod tests {
         assert_eq!(category_of("regular", None), "regular");
         assert_eq!(category_of("direct", None), "regular");
         assert_eq!(category_of("local_priority", None), "local_priority");
+        assert_eq!(category_of("swap", None), "swap");
+        assert_eq!(category_of("internal", None), "internal");
+        assert_eq!(category_of("other", None), "regular");
+        assert_eq!(category_of("swap", Some("medical")), "medical");
         assert_eq!(category_of("local_priority", Some("medical")), "medical");
         assert_eq!(
             category_of("direct", Some("status_holder")),

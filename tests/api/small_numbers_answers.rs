@@ -413,9 +413,10 @@ pub(crate) fn recoverable_from_report(report: &Value, own: Option<&str>) -> Vec<
     for r in b["urgency"].as_array().unwrap() {
         let key = r["key"].as_str().unwrap();
         let inside = if key == "none" {
-            cell("category", "regular")
-                .zip(cell("category", "local_priority"))
-                .map(|(a, c)| a + c)
+            // Without urgency a letting is in one of the route categories.
+            ["regular", "local_priority", "swap", "internal"]
+                .into_iter()
+                .try_fold(0, |sum, c| cell("category", c).map(|n| sum + n))
         } else {
             cell("category", key)
         };
@@ -425,11 +426,13 @@ pub(crate) fn recoverable_from_report(report: &Value, own: Option<&str>) -> Vec<
             inside,
         );
     }
-    attack.difference(
-        "route local_priority − category",
-        cell("route", "local_priority"),
-        cell("category", "local_priority"),
-    );
+    for key in ["local_priority", "swap", "internal"] {
+        attack.difference(
+            &format!("route {key} − category"),
+            cell("route", key),
+            cell("category", key),
+        );
+    }
     // The plan: its categories against the counted lettings (the half year's, months 1–6),
     // against the breakdown (the difference: excluded lettings), and the difference column.
     // The plan's realisation runs over the months of the year completed; only when those are

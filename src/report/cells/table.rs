@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::db::month_counts::ProfileRow;
-use crate::domain::allocation_plan::{category_of, LOCAL_PRIORITY, REGULAR};
+use crate::domain::allocation_plan::{
+    category_of, INTERNAL, LOCAL_PRIORITY, SWAP, WITHOUT_URGENCY,
+};
 use crate::domain::disclosure::{is_small, Shown};
 use crate::domain::linked_tables::Table;
 use crate::domain::metric::Metric;
@@ -308,7 +310,7 @@ pub(super) fn protect_report(
         }
     }
     // Nested rows: an urgency's lettings are its category's (social) plus non-social ones;
-    // no urgency is regular plus local priority plus non-social ones; the route
+    // no urgency is regular, local priority, swap and internal plus non-social ones; the route
     // local_priority holds the category local_priority.
     let own_d = |urgency_key: &str, categories: &[&str]| {
         own_half.as_ref().map(|t| {
@@ -320,7 +322,7 @@ pub(super) fn protect_report(
     let mut non_social_sum = 0u64;
     for (i, row) in b.urgency.iter().enumerate() {
         let categories: Vec<&str> = if row.key == "none" {
-            vec![REGULAR, LOCAL_PRIORITY]
+            WITHOUT_URGENCY.to_vec()
         } else {
             vec![row.key.as_str()]
         };
@@ -347,19 +349,19 @@ pub(super) fn protect_report(
             cells.table.relate(rent_class[i], non_social_parts);
         }
     }
-    if let (Some((i, row)), Some((j, inside))) = (
-        find(&b.route, LOCAL_PRIORITY),
-        find(&b.category, LOCAL_PRIORITY),
-    ) {
-        if let Some(rest) = row.lettings.checked_sub(inside.lettings) {
-            let d = cells.table.implicit(rest);
-            if let Some(t) = &own_half {
-                cells.table.split(
-                    d,
-                    get(&t.route, LOCAL_PRIORITY).saturating_sub(get(&t.category, LOCAL_PRIORITY)),
-                );
+    // A route with a category of its own holds that category (its lettings without urgency,
+    // social) plus its urgent and non-social ones.
+    for key in [LOCAL_PRIORITY, SWAP, INTERNAL] {
+        if let (Some((i, row)), Some((j, inside))) = (find(&b.route, key), find(&b.category, key)) {
+            if let Some(rest) = row.lettings.checked_sub(inside.lettings) {
+                let d = cells.table.implicit(rest);
+                if let Some(t) = &own_half {
+                    cells
+                        .table
+                        .split(d, get(&t.route, key).saturating_sub(get(&t.category, key)));
+                }
+                cells.table.relate(route[i], vec![category[j], d]);
             }
-            cells.table.relate(route[i], vec![category[j], d]);
         }
     }
 
