@@ -79,7 +79,6 @@ fn validate_and_classify_1000(bencher: divan::Bencher) {
     let registered: BTreeSet<String> = ["GM0629".to_string()].into();
     let ctx = BatchContext {
         reference: &reference,
-        norms: &reference.norms,
         registered_municipalities: &registered,
         today: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         decimal_comma: false,

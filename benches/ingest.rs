@@ -238,7 +238,6 @@ async fn run(
     let registered = ["GM0629".to_string()].into();
     let ctx = BatchContext {
         reference: &reference,
-        norms: &reference.norms,
         registered_municipalities: &registered,
         today: Utc::now().date_naive(),
         decimal_comma: false,

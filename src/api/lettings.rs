@@ -178,14 +178,6 @@ pub async fn post_lettings(
             retry_after_seconds: INGEST_RETRY_AFTER_SECONDS,
         })?;
     let reference = state.reference.clone();
-    let norms = {
-        let reference = reference.clone();
-        caller
-            .db(&state, move |conn| {
-                crate::service::norms::current(conn, &reference)
-            })
-            .await?
-    };
     let registered = caller.org().municipalities.clone();
     let max_records = state.max_batch_records;
     let owner = corporation.clone();
@@ -210,7 +202,6 @@ pub async fn post_lettings(
         }
         let ctx = BatchContext {
             reference: &reference,
-            norms: &norms,
             registered_municipalities: &registered,
             today: Utc::now().date_naive(),
             decimal_comma: batch.decimal_comma,

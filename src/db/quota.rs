@@ -1,6 +1,8 @@
 //! The one aggregate behind every quota figure: lettings of a municipality in a date range,
 //! counted per corporation, month and classification. The folding into metrics is domain code.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -65,9 +67,10 @@ pub fn count_groups(
         .collect())
 }
 
+/// A classification summed over months, for one corporation or one municipality (`scope`).
 #[derive(Queryable)]
 struct PeriodGroup {
-    corporation: String,
+    scope: String,
     is_social: bool,
     is_counted: bool,
     urgency: String,
@@ -119,20 +122,29 @@ pub fn count_period_groups(
     Ok(rows
         .into_iter()
         .filter(|r| r.lettings > 0)
-        .map(|r| GroupCount {
-            corporation: r.corporation,
-            contract_month: 0,
-            is_social: r.is_social,
-            is_counted: r.is_counted,
-            urgency: Some(r.urgency).filter(|u| !u.is_empty()),
-            within_rent_cap: r.within_rent_cap,
-            income_above_limit: r.income_above_limit,
-            in_passend_denominator: r.in_passend_denominator,
-            passend_compliant: r.passend_compliant,
-            local_priority: r.local_priority,
-            lettings: r.lettings,
+        .map(|r| {
+            let corporation = r.scope.clone();
+            r.group(corporation)
         })
         .collect())
+}
+
+impl PeriodGroup {
+    fn group(self, corporation: String) -> GroupCount {
+        GroupCount {
+            corporation,
+            contract_month: 0,
+            is_social: self.is_social,
+            is_counted: self.is_counted,
+            urgency: Some(self.urgency).filter(|u| !u.is_empty()),
+            within_rent_cap: self.within_rent_cap,
+            income_above_limit: self.income_above_limit,
+            in_passend_denominator: self.in_passend_denominator,
+            passend_compliant: self.passend_compliant,
+            local_priority: self.local_priority,
+            lettings: self.lettings,
+        }
+    }
 }
 
 /// The same counts computed from the letting rows themselves: the reference the per-month
@@ -178,37 +190,56 @@ pub fn count_groups_from_rows(
         .load::<RowGroup>(conn)
         .map(|rows| {
             // Grouped by route above; the aggregate keeps only whether it is local priority.
-            let mut merged: Vec<GroupCount> = Vec::with_capacity(rows.len());
+            let mut merged: BTreeMap<RowKey, i64> = BTreeMap::new();
             for r in rows {
-                let group = GroupCount {
-                    corporation: r.corporation,
-                    contract_month: r.contract_month,
-                    is_social: r.is_social,
-                    is_counted: r.is_counted,
-                    urgency: r.urgency,
-                    within_rent_cap: r.within_rent_cap,
-                    income_above_limit: r.income_above_limit,
-                    in_passend_denominator: r.in_passend_denominator,
-                    passend_compliant: r.passend_compliant,
-                    local_priority: r.route == "local_priority",
-                    lettings: r.lettings,
-                };
-                match merged.iter_mut().find(|m| {
-                    GroupCount {
-                        lettings: 0,
-                        ..(*m).clone()
-                    } == GroupCount {
-                        lettings: 0,
-                        ..group.clone()
-                    }
-                }) {
-                    Some(m) => m.lettings += group.lettings,
-                    None => merged.push(group),
-                }
+                let local_priority = r.route == "local_priority";
+                *merged
+                    .entry((
+                        r.corporation,
+                        r.contract_month,
+                        r.is_social,
+                        r.is_counted,
+                        r.urgency,
+                        r.within_rent_cap,
+                        r.income_above_limit,
+                        r.in_passend_denominator,
+                        r.passend_compliant,
+                        local_priority,
+                    ))
+                    .or_default() += r.lettings;
             }
             merged
+                .into_iter()
+                .map(|(k, lettings)| GroupCount {
+                    corporation: k.0,
+                    contract_month: k.1,
+                    is_social: k.2,
+                    is_counted: k.3,
+                    urgency: k.4,
+                    within_rent_cap: k.5,
+                    income_above_limit: k.6,
+                    in_passend_denominator: k.7,
+                    passend_compliant: k.8,
+                    local_priority: k.9,
+                    lettings,
+                })
+                .collect()
         })
 }
+
+/// A row group's classification, with local priority for the route.
+type RowKey = (
+    String,
+    i32,
+    bool,
+    bool,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+);
 
 #[derive(Queryable)]
 struct RowGroup {
@@ -225,20 +256,6 @@ struct RowGroup {
     lettings: i64,
 }
 
-#[derive(Queryable)]
-struct CorporationGroup {
-    municipality: String,
-    is_social: bool,
-    is_counted: bool,
-    urgency: String,
-    within_rent_cap: bool,
-    income_above_limit: bool,
-    in_passend_denominator: bool,
-    passend_compliant: bool,
-    local_priority: bool,
-    lettings: i64,
-}
-
 /// One corporation's non-withdrawn lettings in the months from `from` to `to`, over every
 /// municipality it lets in, summed per municipality and classification: the base of the legal
 /// norms, which the law judges per corporation and calendar year.
@@ -249,7 +266,7 @@ pub fn count_corporation_groups(
     to: NaiveDate,
 ) -> QueryResult<Vec<(String, GroupCount)>> {
     use letting_month_counts as m;
-    let rows: Vec<CorporationGroup> = m::table
+    let rows: Vec<PeriodGroup> = m::table
         .filter(m::corporation.eq(corporation))
         .filter(m::contract_month.ge(month_key(from)))
         .filter(m::contract_month.le(month_key(to)))
@@ -281,23 +298,6 @@ pub fn count_corporation_groups(
     Ok(rows
         .into_iter()
         .filter(|r| r.lettings > 0)
-        .map(|r| {
-            (
-                r.municipality,
-                GroupCount {
-                    corporation: corporation.to_string(),
-                    contract_month: 0,
-                    is_social: r.is_social,
-                    is_counted: r.is_counted,
-                    urgency: Some(r.urgency).filter(|u| !u.is_empty()),
-                    within_rent_cap: r.within_rent_cap,
-                    income_above_limit: r.income_above_limit,
-                    in_passend_denominator: r.in_passend_denominator,
-                    passend_compliant: r.passend_compliant,
-                    local_priority: r.local_priority,
-                    lettings: r.lettings,
-                },
-            )
-        })
+        .map(|r| (r.scope.clone(), r.group(corporation.to_string())))
         .collect())
 }

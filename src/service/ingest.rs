@@ -181,11 +181,12 @@ fn strip_bom<R: Read>(body: R) -> std::io::Result<std::io::Chain<Cursor<Vec<u8>>
 
 // --- validation and preparation --------------------------------------------------------------
 
-/// What batch validation needs besides the records.
+/// What batch validation needs besides the records. Records are classified with the built-in
+/// norms (which decide what is refused: no year before the earliest); a letting of a year
+/// only an operator's import knows is classified provisionally here and settled against the
+/// imported norms under the corporation's write lock (`service::norms::settle_batch`).
 pub struct BatchContext<'a> {
     pub reference: &'a ReferenceData,
-    /// The norms known now: the built-in years and those an operator imported.
-    pub norms: &'a NormsTable,
     pub registered_municipalities: &'a BTreeSet<String>,
     pub today: NaiveDate,
     pub decimal_comma: bool,
@@ -217,7 +218,7 @@ pub fn check_batch(
 ) -> Result<ValidBatch, ProblemList> {
     let mut warnings = ProblemList::new();
     let validation = ValidationContext {
-        norms: ctx.norms,
+        norms: &ctx.reference.norms,
         agreements: &ctx.reference.agreements,
         registered_municipalities: ctx.registered_municipalities,
         today: ctx.today,
@@ -262,7 +263,7 @@ pub fn check_batch(
                     warnings.push(problem(Some(warning.field.to_string()), warning.message));
                 }
                 if problems.is_empty() {
-                    match prepare(&input, ctx.norms) {
+                    match prepare(&input, &ctx.reference.norms) {
                         Some(p) => prepared.push(p),
                         None => problems.push(problem(
                             Some("contract_start".into()),

@@ -160,7 +160,6 @@ pub async fn upload(
     let outcome = signed
         .caller
         .db(&state, move |conn| {
-            let norms = crate::service::norms::current(conn, &reference)?;
             let batch = match ingest::read_batch(Cursor::new(file), BodyFormat::Unknown, max_records) {
                 Ok(batch) => batch,
                 Err(BodyError::Header(problems)) => return Ok(Err((problems, ProblemList::new()))),
@@ -184,7 +183,6 @@ pub async fn upload(
             }
             let ctx = BatchContext {
                 reference: &reference,
-                norms: &norms,
                 registered_municipalities: &registered,
                 today: Utc::now().date_naive(),
                 decimal_comma: batch.decimal_comma,
