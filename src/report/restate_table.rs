@@ -78,7 +78,7 @@ pub fn restatement_table(list: &[Restatement], report: &Report, lang: Lang) -> T
                         other => other.to_string(),
                     }),
                     Cell::Text(scope_name(report, &r.corporation, lang)),
-                    Cell::Text(metric.map(|m| l(m)).unwrap_or_default()),
+                    Cell::Text(metric.map(l).unwrap_or_default()),
                     Cell::Text(l(&r.field)),
                     cell(&r.old, &r.field, metric, report, lang),
                     cell(&r.new, &r.field, metric, report, lang),

@@ -174,7 +174,7 @@ pub fn layout(table: &Table, lang: Lang) -> Layout {
         // A column without a header is mostly text with an amount here and there (the
         // footer): its text first.
         if blank && with_note {
-            columns.push((note_header, ColumnKind::Note));
+            columns.push((note_header.clone(), ColumnKind::Note));
             sources.push((c, ColumnKind::Note));
         }
         columns.push((number_header, ColumnKind::Number));

@@ -152,7 +152,14 @@ fn write_table(
     lang: Lang,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let layout = layout(table, lang);
+    let mut layout = layout(table, lang);
+    if let (true, Some(note), Some(first)) = (
+        layout.rows.is_empty(),
+        &table.empty_note,
+        layout.columns.first_mut(),
+    ) {
+        first.width = first.width.max(note.chars().count());
+    }
     sheet.write_string_with_format(0, 0, &table.title, &f.title)?;
     let last_col = u16::try_from(layout.columns.len().max(1) - 1).unwrap_or(u16::MAX);
     let mut total_width = 0.0;
