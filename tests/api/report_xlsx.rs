@@ -138,7 +138,11 @@ fn assert_made_for_analysts(bytes: &[u8], what: &str) -> Vec<Sheet> {
                 assert_eq!(strings, 0, "{at}: text in the number column {header}");
             }
             if let Some(number) = header.strip_suffix(NOTE) {
-                assert_eq!(sheet.headers[c - 1], number, "{at}: {header} beside its number");
+                assert_eq!(
+                    sheet.headers[c - 1],
+                    number,
+                    "{at}: {header} beside its number"
+                );
                 for row in &sheet.rows {
                     if let Some(Data::String(marker)) = row.get(c) {
                         assert!(
@@ -188,7 +192,10 @@ fn assert_made_for_analysts(bytes: &[u8], what: &str) -> Vec<Sheet> {
             .and_then(|rest| rest.split('"').next())
             .and_then(|w| w.parse().ok())
             .unwrap_or_else(|| panic!("{at}: no width for column A"));
-        assert!(width >= longest as f64, "{at}: column A {width} < {longest}");
+        assert!(
+            width >= longest as f64,
+            "{at}: column A {width} < {longest}"
+        );
     }
     sheets
 }
@@ -276,7 +283,12 @@ async fn the_xlsx_holds_numbers_filters_and_a_print_setup_and_the_quota_figures(
                 continue;
             }
             let lettings = sheet(&sheets, "Verhuringen");
-            for (scope, row) in quota["scopes"].as_array().unwrap().iter().zip(&lettings.rows) {
+            for (scope, row) in quota["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(&lettings.rows)
+            {
                 for (header, field) in [
                     ("Verhuringen", "lettings"),
                     ("Uitgezonderd", "excluded"),
@@ -320,7 +332,16 @@ async fn the_xlsx_holds_numbers_filters_and_a_print_setup_and_the_quota_figures(
     let quota = sheet(&sheets, "Quota half year");
     assert_eq!(
         quota.headers,
-        ["Scope", "Metric", "Count", "Denominator", "Share", "Limit", "Bound", "State"]
+        [
+            "Scope",
+            "Metric",
+            "Count",
+            "Denominator",
+            "Share",
+            "Limit",
+            "Bound",
+            "State"
+        ]
     );
     assert!(sheets.iter().any(|s| s.name == "Sources"));
     let hidden = read_sheets(

@@ -28,7 +28,11 @@ use columns::{layout, ColumnKind, NumberKind, Out};
 const MAX_WIDTH: usize = 60;
 /// Characters an A4 page holds across in portrait at the default margins; a sheet wider than
 /// this prints in landscape (and either way shrinks to one page wide).
-const PORTRAIT_WIDTH: f64 = 95.0;
+const PORTRAIT_WIDTH: usize = 95;
+/// A header wraps rather than widen its column beyond this, unless a word needs more.
+const HEADER_WIDTH: usize = 14;
+/// Room for the autofilter's button beside the header.
+const FILTER_BUTTON: usize = 3;
 /// Excel's code for A4 paper.
 const A4: u8 = 9;
 
@@ -71,6 +75,36 @@ pub fn render(report: &Report, tables: &[Table], lang: Lang) -> Result<Vec<u8>, 
     workbook.save_to_buffer()
 }
 
+/// A column's width in characters: its longest value, room for a header that wraps at
+/// [`HEADER_WIDTH`] (its longest word whole) and for the filter button.
+fn column_width(longest_value: usize, header: &str) -> usize {
+    let longest_word = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let header_width = header.chars().count().min(HEADER_WIDTH).max(longest_word) + FILTER_BUTTON;
+    (longest_value.min(MAX_WIDTH) + 2)
+        .max(header_width)
+        .clamp(6, MAX_WIDTH)
+}
+
+/// Lines `text` takes wrapped at word boundaries in `width` characters.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if used > 0 && used + 1 + len > width {
+            lines += 1;
+            used = len;
+        } else {
+            used += len + usize::from(used > 0);
+        }
+    }
+    lines
+}
+
 struct Formats {
     title: Format,
     header_text: Format,
@@ -87,6 +121,8 @@ impl Formats {
     fn new() -> Self {
         let header = Format::new()
             .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
             .set_background_color("#E8EEF4")
             .set_border_bottom(FormatBorder::Thin);
         Self {
@@ -118,7 +154,11 @@ fn sheet_name(name: &str, lang: Lang, used: &mut Vec<String>) -> String {
         .take(31)
         .collect();
     if used.contains(&name) {
-        name = format!("{} {}", name.chars().take(27).collect::<String>(), used.len());
+        name = format!(
+            "{} {}",
+            name.chars().take(27).collect::<String>(),
+            used.len()
+        );
     }
     used.push(name.clone());
     name
@@ -162,7 +202,8 @@ fn write_table(
     }
     sheet.write_string_with_format(0, 0, &table.title, &f.title)?;
     let last_col = u16::try_from(layout.columns.len().max(1) - 1).unwrap_or(u16::MAX);
-    let mut total_width = 0.0;
+    let mut total_width = 0;
+    let mut header_lines = 1;
     for (c, column) in layout.columns.iter().enumerate() {
         let c = c as u16;
         let header = match column.kind {
@@ -170,12 +211,10 @@ fn write_table(
             ColumnKind::Text | ColumnKind::Note => &f.header_text,
         };
         sheet.write_string_with_format(1, c, &column.header, header)?;
-        // Room for the autofilter's button beside the header.
-        let header_width = column.header.chars().count() + 4;
-        let value_width = column.width.min(MAX_WIDTH) + 2;
-        let width = header_width.max(value_width).clamp(6, MAX_WIDTH) as f64;
+        let width = column_width(column.width, &column.header);
+        header_lines = header_lines.max(wrapped_lines(&column.header, width - FILTER_BUTTON));
         total_width += width;
-        sheet.set_column_width(c, width)?;
+        sheet.set_column_width(c, width as f64)?;
     }
     for (r, row) in layout.rows.iter().enumerate() {
         let r = u32::try_from(r + 2).unwrap_or(u32::MAX);
@@ -215,6 +254,9 @@ fn write_table(
     sheet.autofilter(1, 0, last_row, last_col)?;
     sheet.set_freeze_panes(2, 0)?;
     sheet.set_paper_size(A4);
+    // Row heights are not computed when the file is opened: the header's, for its wrapped
+    // lines, is set here (15 points a line in the default font).
+    sheet.set_row_height(1, 15.0 * header_lines as f64)?;
     if total_width > PORTRAIT_WIDTH {
         sheet.set_landscape();
     } else {
@@ -223,4 +265,22 @@ fn write_table(
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 1)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_header_wraps_instead_of_widening_its_column() {
+        let header = "Totaal (geteld + uitgezonderd + niet-sociaal)";
+        let width = column_width(3, header);
+        assert_eq!(width, HEADER_WIDTH + FILTER_BUTTON);
+        assert_eq!(wrapped_lines(header, width - FILTER_BUTTON), 4);
+        // A value wider than the header sets the width; a short header takes one line.
+        assert_eq!(column_width(30, "Partij"), 32);
+        assert_eq!(wrapped_lines("Partij", 30), 1);
+        // A word is never broken.
+        assert_eq!(column_width(2, "Huishoudgrootte-categorie"), 28);
+    }
 }
