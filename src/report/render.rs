@@ -155,7 +155,7 @@ pub fn render(
             Some(format!("{file}.csv")),
         ),
         Format::Xlsx => rendered(
-            super::xlsx::render(report, &list, lang).map_err(RenderError::Xlsx)?,
+            super::xlsx::render(report, &list, lang, disclosure).map_err(RenderError::Xlsx)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Some(format!("{file}.xlsx")),
         ),

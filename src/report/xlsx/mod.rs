@@ -11,6 +11,7 @@
 //!
 //! A report of layout 1 renders as it was published ([`v1`]), byte for byte.
 
+mod charts;
 mod columns;
 mod v1;
 
@@ -19,6 +20,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use super::cells::Disclosure;
 use super::labels::Lang;
 use super::model::Report;
 use super::tables::Table;
@@ -38,7 +40,12 @@ const A4: u8 = 9;
 
 /// Renders the tables as an XLSX file. The workbook's creation time is the report's read time,
 /// so the same report always gives the same bytes.
-pub fn render(report: &Report, tables: &[Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn render(
+    report: &Report,
+    tables: &[Table],
+    lang: Lang,
+    disclosure: Option<&Disclosure>,
+) -> Result<Vec<u8>, XlsxError> {
     if report.version < 2 {
         return v1::render(report, tables);
     }
@@ -66,13 +73,58 @@ pub fn render(report: &Report, tables: &[Table], lang: Lang) -> Result<Vec<u8>, 
         }
     );
     let mut used_names: Vec<String> = Vec::new();
+    // The charts go right after the monthly table (at the end if there is none).
+    let mut charts = charts::chart_table(report, disclosure, lang);
     for table in tables {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&table.name, lang, &mut used_names))?;
         write_table(sheet, table, lang, &formats)?;
         sheet.set_footer(&footer);
+        if table.name == "Verloop" {
+            if let Some((table, specs)) = charts.take() {
+                chart_sheet(
+                    &mut workbook,
+                    &table,
+                    &specs,
+                    lang,
+                    &formats,
+                    &footer,
+                    &mut used_names,
+                )?;
+            }
+        }
+    }
+    if let Some((table, specs)) = charts.take() {
+        chart_sheet(
+            &mut workbook,
+            &table,
+            &specs,
+            lang,
+            &formats,
+            &footer,
+            &mut used_names,
+        )?;
     }
     workbook.save_to_buffer()
+}
+
+/// The sheet of the monthly trend with its charts.
+fn chart_sheet(
+    workbook: &mut Workbook,
+    table: &Table,
+    specs: &[charts::ChartSpec],
+    lang: Lang,
+    formats: &Formats,
+    footer: &str,
+    used_names: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    let name = sheet_name(&table.name, lang, used_names);
+    sheet.set_name(&name)?;
+    write_table(sheet, table, lang, formats)?;
+    sheet.set_footer(footer);
+    let months = u32::try_from(table.rows.len()).unwrap_or(u32::MAX);
+    charts::draw(sheet, &name, months, specs)
 }
 
 /// A column's width in characters: its longest value, room for a header that wraps at
@@ -181,6 +233,7 @@ fn english_sheet_name(name: &str) -> &str {
         "Volledigheid" => "Completeness",
         "Verantwoording" => "Sources",
         "Herzieningen" => "Restatements",
+        "Grafieken" => "Charts",
         other => other,
     }
 }
