@@ -30,6 +30,7 @@ pub mod publication;
 pub mod reconcile;
 pub mod render;
 pub mod restate;
+pub mod restate_table;
 pub mod tables;
 pub mod xlsx;
 

@@ -6,11 +6,11 @@
 use serde_json::Value;
 
 use super::cells::{protect_json, Disclosure, Protection};
-use super::labels::{label, Lang};
+use super::labels::Lang;
 use super::model::Report;
 use super::publication::{PublicationBody, Reading};
 use super::restate::{restatements, Restatement};
-use super::tables::{tables, Cell, Table};
+use super::tables::tables;
 
 /// The formats a report is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,9 @@ pub fn render(
     }
     let mut list = tables(report, disclosure, lang);
     if let Some((_, restated)) = extra {
-        list.push(restatement_table(restated, lang));
+        list.push(super::restate_table::restatement_table(
+            restated, report, lang,
+        ));
     }
     Ok(match format {
         Format::Csv => rendered(
@@ -153,7 +155,7 @@ pub fn render(
             Some(format!("{file}.csv")),
         ),
         Format::Xlsx => rendered(
-            super::xlsx::render(report, &list).map_err(RenderError::Xlsx)?,
+            super::xlsx::render(report, &list, lang, disclosure).map_err(RenderError::Xlsx)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Some(format!("{file}.xlsx")),
         ),
@@ -195,49 +197,4 @@ fn json_text(
         );
     }
     serde_json::to_string(&value).map_err(RenderError::Json)
-}
-
-/// The restatements as one more table, after the report's own.
-fn restatement_table(list: &[Restatement], lang: Lang) -> Table {
-    let l = |k| label(k, lang).to_string();
-    let text = |v: &Value| match v {
-        Value::String(s) => label(s, lang).to_string(),
-        Value::Null => "–".into(),
-        other => other.to_string(),
-    };
-    let (title, old, new) = match lang {
-        Lang::Nl => ("Herzieningen sinds vaststelling", "Oud", "Nieuw"),
-        Lang::En => ("Restatements since publication", "Old", "New"),
-    };
-    Table {
-        name: "Herzieningen".into(),
-        title: title.into(),
-        headers: vec![
-            "".into(),
-            l("scope"),
-            l("metric"),
-            "".into(),
-            old.into(),
-            new.into(),
-        ],
-        rows: list
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::Text(r.section.clone()),
-                    Cell::Text(r.corporation.clone().unwrap_or_else(|| l("total"))),
-                    Cell::Text(
-                        r.metric
-                            .as_deref()
-                            .map(|m| label(m, lang).to_string())
-                            .unwrap_or_default(),
-                    ),
-                    Cell::Text(l(&r.field)),
-                    Cell::Text(text(&r.old)),
-                    Cell::Text(text(&r.new)),
-                ]
-            })
-            .collect(),
-        empty_note: None,
-    }
 }

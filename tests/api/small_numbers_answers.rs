@@ -715,22 +715,48 @@ fn html_tables(html: &str) -> Vec<Vec<Vec<String>>> {
     tables
 }
 
-/// The data rows of a sheet of an XLSX report.
-fn xlsx_rows(workbook: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<Vec<String>> {
+/// The data rows of a sheet of an XLSX report, as the other formats show them: a figure that
+/// is not shown is an empty number cell with its `<5` or `x` in the column "… (toelichting)"
+/// beside it, folded back into the number's column here ("weggelaten" is empty elsewhere).
+pub(crate) fn xlsx_rows(workbook: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<Vec<String>> {
     let range = workbook.worksheet_range(sheet).unwrap();
+    let text = |c: &Data| match c {
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let notes: Vec<bool> = range
+        .rows()
+        .nth(1)
+        .map(|h| {
+            h.iter()
+                .map(|c| text(c).ends_with(" (toelichting)"))
+                .collect()
+        })
+        .unwrap_or_default();
     range
         .rows()
         .skip(2)
         .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::String(s) => s.clone(),
-                    _ => String::new(),
-                })
-                .collect()
+            let mut row: Vec<String> = Vec::new();
+            for (i, c) in r.iter().enumerate() {
+                let value = text(c);
+                if notes.get(i) == Some(&true) {
+                    let number = row.last_mut().expect("a note follows its number");
+                    assert!(
+                        value.is_empty() || number.is_empty(),
+                        "{sheet}: {value} beside the number {number}"
+                    );
+                    if value != "weggelaten" {
+                        number.push_str(&value);
+                    }
+                } else {
+                    row.push(value);
+                }
+            }
+            row
         })
         .collect()
 }

@@ -1,12 +1,13 @@
-//! The report as an Excel workbook: one sheet per table, headers bold and frozen, shares as
-//! percentages and amounts in euros, small cells as the text `<5`, cells hidden to protect
-//! them as `x`, figures that would give one away left empty.
+//! The workbook of a report of layout 1, as it was published: one sheet per table, headers
+//! bold and frozen, shares as percentages and amounts in euros, small cells as the text `<5`,
+//! cells hidden to protect them as `x`, figures that would give one away left empty. Kept
+//! unchanged so a published report of layout 1 reads back byte for byte.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::model::Report;
-use super::tables::{Cell, Table};
+use crate::report::model::Report;
+use crate::report::tables::{Cell, Table};
 
 /// Renders the tables as an XLSX file. The workbook's creation time is the report's read time,
 /// so the same report always gives the same bytes.
