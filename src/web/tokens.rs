@@ -60,9 +60,9 @@ fn new_token_form(lang: Lang, csrf: &str) -> Markup {
     }
 }
 
-fn token_table(tokens: &[TokenRow], lang: Lang, csrf: &str) -> Markup {
+fn token_table(list: &[TokenRow], lang: Lang, csrf: &str) -> Markup {
     html! {
-        @if tokens.is_empty() {
+        @if list.is_empty() {
             p.muted { (lang.t("Uw organisatie heeft nog geen tokens.", "Your organisation has no tokens yet.")) }
         } @else {
             div.table-wrap { table {
@@ -76,7 +76,7 @@ fn token_table(tokens: &[TokenRow], lang: Lang, csrf: &str) -> Markup {
                     th scope="col" { (lang.t("Actie", "Action")) }
                 } }
                 tbody {
-                    @for token in tokens {
+                    @for token in list {
                         tr {
                             td.num { (token.id) }
                             td { (token.name.as_deref().unwrap_or(lang.t("(zonder naam)", "(no name)"))) }
