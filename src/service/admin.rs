@@ -143,7 +143,14 @@ pub fn create_named_token(
     let now = Utc::now().naive_utc();
     crate::db::write_transaction(conn, |conn| {
         let id = organisations::insert_token(conn, org_id, &hash_token(&token), name, now)?;
-        record_token_event(conn, AuditAction::TokenCreated, &Actor::cli(org_id), org_id, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenCreated,
+            &Actor::cli(org_id),
+            org_id,
+            id,
+            now,
+        )
     })?;
     Ok(token)
 }
@@ -178,7 +185,11 @@ pub fn create_token_as(
 
 /// A person in the portal revokes a token of their own organisation by its id; false when the
 /// organisation has no active token with that id.
-pub fn revoke_token_as(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<bool, AdminError> {
+pub fn revoke_token_as(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<bool, AdminError> {
     let org_id = actor.organisation.as_str();
     let now = Utc::now().naive_utc();
     crate::db::write_transaction(conn, |conn| {
@@ -248,7 +259,14 @@ pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminErr
     crate::db::write_transaction(conn, |conn| {
         let (id, org) = organisations::revoke_token(conn, &hash_token(token.trim()), now)?
             .ok_or(AdminError::UnknownToken)?;
-        record_token_event(conn, AuditAction::TokenRevoked, &Actor::cli(&org), &org, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenRevoked,
+            &Actor::cli(&org),
+            &org,
+            id,
+            now,
+        )
     })
 }
 
@@ -258,7 +276,14 @@ pub fn revoke_token_by_id(conn: &mut DbConnection, id: i64) -> Result<(), AdminE
     crate::db::write_transaction(conn, |conn| {
         let (id, org) = organisations::revoke_token_by_id(conn, id, now)?
             .ok_or(AdminError::UnknownTokenId(id))?;
-        record_token_event(conn, AuditAction::TokenRevoked, &Actor::cli(&org), &org, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenRevoked,
+            &Actor::cli(&org),
+            &org,
+            id,
+            now,
+        )
     })
 }
 

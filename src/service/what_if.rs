@@ -164,7 +164,8 @@ pub fn what_if(
                     after: after.evaluate(&agreement),
                 });
             }
-            let headroom = year_after.evaluate(&agreement)
+            let headroom = year_after
+                .evaluate(&agreement)
                 .into_iter()
                 .filter_map(|figures| {
                     let limit = figures.limit?;

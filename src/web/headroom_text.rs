@@ -150,12 +150,23 @@ pub fn headroom_sentence(line: &HeadroomLine<'_>, lang: Lang) -> String {
                 Lang::Nl => format!("De {nl} is overschreden"),
                 Lang::En => format!("The {en} is exceeded"),
             },
-            None => lang.t("Het aandeel is onder de norm", "The share is below the norm").to_string(),
+            None => lang
+                .t(
+                    "Het aandeel is onder de norm",
+                    "The share is below the norm",
+                )
+                .to_string(),
         };
         return match line.recovery_needed {
             Some(j) => match lang {
-                Lang::Nl => format!("{said}; met {j} {} komt het weer in orde.", counted(w.other, j, lang)),
-                Lang::En => format!("{said}; {j} {} would bring it back to ok.", counted(w.other, j, lang)),
+                Lang::Nl => format!(
+                    "{said}; met {j} {} komt het weer in orde.",
+                    counted(w.other, j, lang)
+                ),
+                Lang::En => format!(
+                    "{said}; {j} {} would bring it back to ok.",
+                    counted(w.other, j, lang)
+                ),
             },
             None => format!("{said}."),
         };
@@ -180,10 +191,7 @@ pub fn headroom_sentence(line: &HeadroomLine<'_>, lang: Lang) -> String {
                 "Met de volgende {} zakt het aandeel onder de norm.",
                 w.moving[0]
             ),
-            Lang::En => format!(
-                "The next {} takes the share below the norm.",
-                w.moving[2]
-            ),
+            Lang::En => format!("The next {} takes the share below the norm.", w.moving[2]),
         },
         (Some(k), Some((nl, en))) => match lang {
             Lang::Nl => format!(
@@ -275,7 +283,12 @@ pub fn headroom_section(answer: &Value, lang: Lang) -> Markup {
 mod tests {
     use super::*;
 
-    fn line<'a>(metric: &'a str, state: &'a str, k: Option<u64>, j: Option<u64>) -> HeadroomLine<'a> {
+    fn line<'a>(
+        metric: &'a str,
+        state: &'a str,
+        k: Option<u64>,
+        j: Option<u64>,
+    ) -> HeadroomLine<'a> {
         HeadroomLine {
             metric,
             state,

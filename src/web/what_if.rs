@@ -45,7 +45,11 @@ const FIELDS: [(&str, &str, &str); 6] = [
         "waarvan huur boven de aftoppingsgrens",
         "of which rent above the rent cap",
     ),
-    ("not_passend", "waarvan niet passend", "of which not passend"),
+    (
+        "not_passend",
+        "waarvan niet passend",
+        "of which not passend",
+    ),
     (
         "local_priority",
         "waarvan met lokale voorrang",
@@ -135,7 +139,12 @@ fn plan_of(query: &WhatIfQuery, lang: Lang) -> Result<Planned, String> {
 
 /// The month of the plan: `YYYY-MM` from the form, else the current month.
 fn month_of(query: &WhatIfQuery) -> Option<(i32, u8)> {
-    match query.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    match query
+        .month
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         None => {
             let today = chrono::Utc::now().date_naive();
             Some((today.year(), today.month() as u8))
@@ -165,7 +174,10 @@ pub async fn what_if_home(signed: Signed) -> Result<HttpResponse, WebError> {
         ))
     })?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, lang.link(&format!("/municipalities/{code}/what-if"))))
+        .insert_header((
+            LOCATION,
+            lang.link(&format!("/municipalities/{code}/what-if")),
+        ))
         .finish())
 }
 
@@ -347,7 +359,10 @@ pub async fn what_if_page(
     };
     let scope = match &own {
         Some(id) => Some(id.clone()),
-        None => query.scope.clone().filter(|s| !s.is_empty() && s != "total"),
+        None => query
+            .scope
+            .clone()
+            .filter(|s| !s.is_empty() && s != "total"),
     };
     let viewer = Viewer::of(signed.caller.org(), &code);
     let reference = state.reference.clone();

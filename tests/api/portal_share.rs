@@ -51,7 +51,12 @@ async fn post(
     let csrf = hidden(&reports, "csrf");
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
     form.extend_from_slice(fields);
-    browser.post(app.url(path)).form(&form).send().await.unwrap()
+    browser
+        .post(app.url(path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The share link's token on the page that shows it once.
@@ -84,7 +89,11 @@ async fn publish_and_share(app: &TestApp, anna: &reqwest::Client) -> String {
         anna,
         app,
         "/municipalities/GM0629/share-links",
-        &[("half", "2026-H1"), ("days", "90"), ("label", "gemeenteraad")],
+        &[
+            ("half", "2026-H1"),
+            ("days", "90"),
+            ("label", "gemeenteraad"),
+        ],
     )
     .await;
     assert_eq!(made.status(), StatusCode::CREATED);
@@ -128,7 +137,9 @@ async fn a_published_report_opens_through_its_share_link_as_the_public_reads_it(
             .unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    assert!(page(&anna, &app, REPORTS).await.contains("Nog niet gepubliceerd"));
+    assert!(page(&anna, &app, REPORTS)
+        .await
+        .contains("Nog niet gepubliceerd"));
 
     let token = publish_and_share(&app, &anna).await;
     // The reports page shows the publication's digest, as the API serves it, and the link.
@@ -200,9 +211,11 @@ async fn a_published_report_opens_through_its_share_link_as_the_public_reads_it(
     let tenants: Value =
         serde_json::from_str(&app.report_text(&t.tenants, "2026-H1", "?format=json").await)
             .unwrap();
-    let exact: Value =
-        serde_json::from_str(&app.report_text(&t.municipality, "2026-H1", "?format=json").await)
-            .unwrap();
+    let exact: Value = serde_json::from_str(
+        &app.report_text(&t.municipality, "2026-H1", "?format=json")
+            .await,
+    )
+    .unwrap();
     assert_eq!(shared, tenants);
     assert_ne!(shared, exact);
     assert!(shared.to_string().contains("\"<5\""));

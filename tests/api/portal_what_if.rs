@@ -57,14 +57,21 @@ async fn a_plan_shows_its_states_and_headroom_and_stores_nothing(app: TestApp) {
     first_quarter(&app, &t.dwb).await;
     add_person(&app, "GM0629", "anna@wassenaar.nl");
     let anna = browser();
-    login(&anna, &app.address, "anna@wassenaar.nl", crate::portal::PASSWORD).await;
+    login(
+        &anna,
+        &app.address,
+        "anna@wassenaar.nl",
+        crate::portal::PASSWORD,
+    )
+    .await;
 
     // The overview says the year's headroom in a sentence: 5 of 25 urgent, 8 of 28 is still
     // within 30%, 9 of 29 is not.
     let (status, overview) = get(&anna, &app, "/municipalities/GM0629?year=2026").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        overview.contains("Nog 3 urgente toewijzingen voordat de signaalwaarde wordt overschreden."),
+        overview
+            .contains("Nog 3 urgente toewijzingen voordat de signaalwaarde wordt overschreden."),
         "{overview}"
     );
     let (_, english) = get(&anna, &app, "/municipalities/GM0629?year=2026&lang=en").await;
@@ -128,7 +135,13 @@ async fn a_wrong_plan_is_said_and_a_tenant_association_has_no_what_if(app: TestA
     add_person(&app, "GM0629", "anna@wassenaar.nl");
     add_person(&app, "rozenstein", "piet@rozenstein.nl");
     let anna = browser();
-    login(&anna, &app.address, "anna@wassenaar.nl", crate::portal::PASSWORD).await;
+    login(
+        &anna,
+        &app.address,
+        "anna@wassenaar.nl",
+        crate::portal::PASSWORD,
+    )
+    .await;
 
     let (status, page) = get(
         &anna,
@@ -173,7 +186,13 @@ async fn a_wrong_plan_is_said_and_a_tenant_association_has_no_what_if(app: TestA
 
     // A tenant association lets no homes: a page in Dutch that says so, and no menu entry.
     let piet = browser();
-    login(&piet, &app.address, "piet@rozenstein.nl", crate::portal::PASSWORD).await;
+    login(
+        &piet,
+        &app.address,
+        "piet@rozenstein.nl",
+        crate::portal::PASSWORD,
+    )
+    .await;
     for path in ["/what-if", "/municipalities/GM0629/what-if?lettings=1"] {
         let (status, page) = get(&piet, &app, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
@@ -214,6 +233,9 @@ async fn a_corporation_plans_its_own_lettings_and_sees_no_figure_it_may_not_know
     assert!(page.contains("Niet getoond"), "{page}");
     let counts = counts_shown(&page);
     for hidden in ["28", "30"] {
-        assert!(!counts.iter().any(|c| c == hidden), "{hidden} in {counts:?}");
+        assert!(
+            !counts.iter().any(|c| c == hidden),
+            "{hidden} in {counts:?}"
+        );
     }
 }
