@@ -178,7 +178,7 @@ pub async fn create(
                     "has been made. Copy it to the system now: it is not shown again, and only a fingerprint of it is kept.",
                 ))
             }
-            form.stacked {
+            div.stacked {
                 label for="new-token" { (lang.t("Het token", "The token")) }
                 input id="new-token" type="text" readonly value=(token);
             }

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{letting_with, metric, TestApp};
+use crate::helpers::{expect_json, letting_with, metric, TestApp};
 use crate::portal::{add_person, browser, counts_shown, login, text};
 
 on_both_backends!(
@@ -88,6 +88,13 @@ async fn a_plan_shows_its_states_and_headroom_and_stores_nothing(app: TestApp) {
     assert!(!form.contains("Uitkomst"));
     assert!(!form.contains("<script"));
 
+    // A webhook that would hear of any alert change.
+    let hook = app
+        .add_webhook(&t.municipality, "http://127.0.0.1:9/signalen")
+        .await;
+    let hook = expect_json(hook, StatusCode::CREATED).await["id"]
+        .as_i64()
+        .unwrap();
     let before = stored_state(&app, &t.municipality).await;
     // Two urgent lettings in April for dwb: 7 of 27 (25.9%) stays ok, one more still fits.
     let (status, two) = get(
@@ -124,8 +131,10 @@ async fn a_plan_shows_its_states_and_headroom_and_stores_nothing(app: TestApp) {
     assert!(four.contains("4 / 4"));
     assert!(four.contains("Halfjaar 2026-H1"));
 
-    // Nothing was stored: no letting, no alert (a breach would have opened one), no event.
+    // Nothing was stored: no letting, no alert (a breach would have opened one), no event, no
+    // webhook delivery.
     assert_eq!(stored_state(&app, &t.municipality).await, before);
+    assert_eq!(app.deliveries(&t.municipality, hook).await, json!([]));
     let quota = app.quota(&t.municipality, "GM0629", "2026").await;
     assert_eq!(metric(&quota, None, "urgent_share")["state"], "ok");
 }

@@ -305,7 +305,7 @@ pub async fn create(
             ))
             (half) (lang.t(" lezen tot ", " until ")) (day(now + valid_for)) "."
         }
-        form.stacked {
+        div.stacked {
             label for="share-link" { (lang.t("Deellink", "Share link")) }
             input id="share-link" type="text" readonly value=(address);
         }
