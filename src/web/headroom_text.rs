@@ -234,12 +234,20 @@ pub fn sentence_list<'a>(lines: impl IntoIterator<Item = HeadroomLine<'a>>, lang
     }
 }
 
+/// One metric of the headroom answer, as read from its JSON.
+struct AnswerLine {
+    metric: String,
+    state: String,
+    breach_after: Option<u64>,
+    recovery_needed: Option<u64>,
+}
+
 /// The headroom answer of the year to date (`service::headroom::headroom_for`) in sentences,
 /// per scope, leaving out every metric withheld from this reader.
 pub fn headroom_section(answer: &Value, lang: Lang) -> Markup {
     let scopes = answer["scopes"].as_array().cloned().unwrap_or_default();
     let mut withheld = false;
-    let mut shown: Vec<(String, Vec<(String, String, Option<u64>, Option<u64>)>)> = Vec::new();
+    let mut shown: Vec<(String, Vec<AnswerLine>)> = Vec::new();
     for scope in &scopes {
         let mut lines = Vec::new();
         for m in scope["metrics"].as_array().into_iter().flatten() {
@@ -248,12 +256,12 @@ pub fn headroom_section(answer: &Value, lang: Lang) -> Markup {
                 continue;
             }
             // A null breach_after of a figure that is not withheld: no number crosses the line.
-            lines.push((
-                m["metric"].as_str().unwrap_or_default().to_string(),
-                m["state"].as_str().unwrap_or_default().to_string(),
-                m["breach_after"].as_u64(),
-                m["recovery_needed"].as_u64(),
-            ));
+            lines.push(AnswerLine {
+                metric: m["metric"].as_str().unwrap_or_default().to_string(),
+                state: m["state"].as_str().unwrap_or_default().to_string(),
+                breach_after: m["breach_after"].as_u64(),
+                recovery_needed: m["recovery_needed"].as_u64(),
+            });
         }
         if !lines.is_empty() {
             let name = match scope["corporation"].as_str() {
@@ -266,8 +274,11 @@ pub fn headroom_section(answer: &Value, lang: Lang) -> Markup {
     html! {
         @for (name, lines) in &shown {
             h3 { (name) }
-            (sentence_list(lines.iter().map(|(metric, state, breach_after, recovery_needed)| HeadroomLine {
-                metric, state, breach_after: *breach_after, recovery_needed: *recovery_needed,
+            (sentence_list(lines.iter().map(|l| HeadroomLine {
+                metric: &l.metric,
+                state: &l.state,
+                breach_after: l.breach_after,
+                recovery_needed: l.recovery_needed,
             }), lang))
         }
         @if withheld {
