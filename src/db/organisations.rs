@@ -179,6 +179,24 @@ pub fn revoke_token_by_id(
     .optional())
 }
 
+/// Revokes an organisation's active token with this id; whether there was one.
+pub fn revoke_token_of(
+    conn: &mut DbConnection,
+    org_id: &str,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .filter(api_tokens::organisation_id.eq(org_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
 /// Records that a token was used at `now`, unless that was already recorded at or after
 /// `used_since`: the condition is in the statement, so concurrent requests write at most once.
 /// On SQLite it does not wait for the write lock (a running ingest holds it): when the database

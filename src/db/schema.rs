@@ -357,3 +357,17 @@ diesel::table! {
 diesel::joinable!(person_sessions -> people (person_id));
 diesel::joinable!(password_links -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(people, person_sessions, password_links);
+
+diesel::table! {
+    share_links (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        municipality -> Text,
+        half_year -> Text,
+        label -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -91,10 +91,14 @@ pub enum AuditAction {
     TokenRevoked,
     /// A corporation declared a month of a municipality complete (gereedmelding).
     SubmissionDeclared,
+    /// The municipality made a share link (deellink) to a published report.
+    ShareLinkCreated,
+    /// The municipality revoked a share link.
+    ShareLinkRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -108,6 +112,8 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::SubmissionDeclared,
+        AuditAction::ShareLinkCreated,
+        AuditAction::ShareLinkRevoked,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -125,6 +131,8 @@ impl AuditAction {
             AuditAction::TokenCreated => "token_created",
             AuditAction::TokenRevoked => "token_revoked",
             AuditAction::SubmissionDeclared => "submission_declared",
+            AuditAction::ShareLinkCreated => "share_link_created",
+            AuditAction::ShareLinkRevoked => "share_link_revoked",
         }
     }
 }

@@ -26,6 +26,8 @@
 //!   [`submission`]
 //! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
+//! - deellink naar een gepubliceerde rapportage (geldigheid, intrekken) → [`share_link`]
+//! - wat als: geplande verhuringen bij de echte cijfers optellen → [`what_if`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -46,8 +48,10 @@ pub mod period;
 pub mod problem;
 pub mod quota;
 pub mod session;
+pub mod share_link;
 pub mod small_numbers;
 pub mod status_holders;
 pub mod submission;
 pub mod upload;
 pub mod webhook;
+pub mod what_if;

@@ -6,6 +6,7 @@
 //! - [`cells`]: the small-numbers rule for readers other than the municipality itself;
 //! - [`restate`]: what changed between a publication and the live figures;
 //! - [`publication`]: reading and publishing (freezing) a report;
+//! - [`share_links`]: read-only links to a publication for the council or the public;
 //! - [`render`]: a report (or a publication) as the bytes of one format; [`tables`] is the
 //!   layout that CSV ([`csv`]), XLSX ([`xlsx`]), HTML ([`html`]) and PDF ([`pdf`]) share, in the
 //!   language of [`labels`].
@@ -31,6 +32,7 @@ pub mod reconcile;
 pub mod render;
 pub mod restate;
 pub mod restate_table;
+pub mod share_links;
 pub mod tables;
 pub mod xlsx;
 

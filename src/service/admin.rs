@@ -143,16 +143,70 @@ pub fn create_named_token(
     let now = Utc::now().naive_utc();
     crate::db::write_transaction(conn, |conn| {
         let id = organisations::insert_token(conn, org_id, &hash_token(&token), name, now)?;
-        record_token_event(conn, AuditAction::TokenCreated, org_id, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenCreated,
+            &Actor::cli(org_id),
+            org_id,
+            id,
+            now,
+        )
     })?;
     Ok(token)
 }
 
-/// A token's creation or revocation in the audit trail. Tokens are made and revoked on the
-/// command line, so the actor is the operator there, acting on the token's organisation.
+/// The most active tokens an organisation may make itself in the portal: enough for every
+/// system it runs, few enough that a forgotten form in a loop does not fill the table.
+pub const PORTAL_TOKENS_MAX: usize = 50;
+
+/// A person in the portal makes a named token for their own organisation (the actor's): its
+/// id and the token, shown once. The audit trail names the person.
+pub fn create_token_as(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    name: &str,
+) -> Result<(i64, String), AdminError> {
+    let name = check_token_name(name)?;
+    let org_id = actor.organisation.as_str();
+    let token = new_token();
+    let now = Utc::now().naive_utc();
+    let id = crate::db::write_transaction(conn, |conn| {
+        if organisations::tokens_of(conn, org_id, false)?.len() >= PORTAL_TOKENS_MAX {
+            return Err(AdminError::Invalid(format!(
+                "an organisation has at most {PORTAL_TOKENS_MAX} active tokens; revoke one first"
+            )));
+        }
+        let id = organisations::insert_token(conn, org_id, &hash_token(&token), Some(name), now)?;
+        record_token_event(conn, AuditAction::TokenCreated, actor, org_id, id, now)?;
+        Ok(id)
+    })?;
+    Ok((id, token))
+}
+
+/// A person in the portal revokes a token of their own organisation by its id; false when the
+/// organisation has no active token with that id.
+pub fn revoke_token_as(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<bool, AdminError> {
+    let org_id = actor.organisation.as_str();
+    let now = Utc::now().naive_utc();
+    crate::db::write_transaction(conn, |conn| {
+        if !organisations::revoke_token_of(conn, org_id, id, now)? {
+            return Ok(false);
+        }
+        record_token_event(conn, AuditAction::TokenRevoked, actor, org_id, id, now)?;
+        Ok(true)
+    })
+}
+
+/// A token's creation or revocation in the audit trail: on the command line the operator,
+/// acting on the token's organisation; in the portal the person.
 fn record_token_event(
     conn: &mut DbConnection,
     action: AuditAction,
+    actor: &Actor,
     org_id: &str,
     token_id: i64,
     now: NaiveDateTime,
@@ -162,7 +216,7 @@ fn record_token_event(
         .map(|org| org.id);
     let event = AuditEvent::new(action, municipality.as_deref(), format!("token:{token_id}"))
         .with("token", token_id);
-    audit::record(conn, &Actor::cli(org_id), &event, now)?;
+    audit::record(conn, actor, &event, now)?;
     Ok(())
 }
 
@@ -205,7 +259,14 @@ pub fn revoke_token(conn: &mut DbConnection, token: &str) -> Result<(), AdminErr
     crate::db::write_transaction(conn, |conn| {
         let (id, org) = organisations::revoke_token(conn, &hash_token(token.trim()), now)?
             .ok_or(AdminError::UnknownToken)?;
-        record_token_event(conn, AuditAction::TokenRevoked, &org, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenRevoked,
+            &Actor::cli(&org),
+            &org,
+            id,
+            now,
+        )
     })
 }
 
@@ -215,7 +276,14 @@ pub fn revoke_token_by_id(conn: &mut DbConnection, id: i64) -> Result<(), AdminE
     crate::db::write_transaction(conn, |conn| {
         let (id, org) = organisations::revoke_token_by_id(conn, id, now)?
             .ok_or(AdminError::UnknownTokenId(id))?;
-        record_token_event(conn, AuditAction::TokenRevoked, &org, id, now)
+        record_token_event(
+            conn,
+            AuditAction::TokenRevoked,
+            &Actor::cli(&org),
+            &org,
+            id,
+            now,
+        )
     })
 }
 

@@ -22,3 +22,4 @@ pub mod submissions;
 pub mod webhook_addresses;
 pub mod webhook_subscriptions;
 pub mod webhooks;
+pub mod what_if;

@@ -7,6 +7,7 @@ use actix_web::{get, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
 use super::text::Lang;
+use crate::domain::organisation::OrgKind;
 
 /// The stylesheet, built into the binary.
 const STYLESHEET: &str = include_str!("portal.css");
@@ -23,6 +24,9 @@ pub struct Nav {
     /// The municipality the pages are about.
     pub municipality: Option<String>,
     pub corporation: bool,
+    /// What the person's organisation is (what if and API tokens are not for tenant
+    /// associations).
+    pub kind: OrgKind,
     pub csrf: String,
 }
 
@@ -65,6 +69,10 @@ pub fn page(
                                 }
                                 @if nav.corporation {
                                     li { a href=(lang.link("/upload")) { (lang.t("Aanleveren", "Upload")) } }
+                                }
+                                @if nav.kind != OrgKind::TenantAssociation {
+                                    li { a href=(lang.link("/what-if")) { (lang.t("Wat als", "What if")) } }
+                                    li { a href=(lang.link("/tokens")) { (lang.t("API-tokens", "API tokens")) } }
                                 }
                             }
                         }

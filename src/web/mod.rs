@@ -6,14 +6,18 @@
 
 pub mod chart;
 pub mod error;
+pub mod headroom_text;
 pub mod layout;
 pub mod login;
 pub mod overview;
 pub mod reports;
 pub mod session;
+pub mod share;
 pub mod signals;
 pub mod text;
+pub mod tokens;
 pub mod upload;
+pub mod what_if;
 
 use actix_web::web;
 
@@ -44,4 +48,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(upload::upload)
         .service(reports::reports)
         .service(reports::download);
+    // What if, publishing and share links, API tokens (h-portal-a).
+    cfg.service(what_if::what_if_home)
+        .service(what_if::what_if_page)
+        .service(share::publish)
+        .service(share::create)
+        .service(share::revoke)
+        .service(share::open)
+        .service(share::download)
+        .service(tokens::tokens)
+        .service(tokens::create)
+        .service(tokens::revoke);
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::chart::share_chart;
 use super::error::WebError;
+use super::headroom_text::headroom_section;
 use super::layout;
 use super::session::Signed;
 use super::text::Lang;
@@ -22,6 +23,7 @@ use crate::api::AppState;
 use crate::domain::period::Period;
 use crate::domain::small_numbers::Viewer;
 use crate::report::labels::{self, label};
+use crate::service::headroom::headroom_for;
 use crate::service::small_numbers::quota_for;
 
 /// `/`: a person's own municipality (the login form for someone not logged in).
@@ -78,7 +80,7 @@ fn report_lang(lang: Lang) -> labels::Lang {
 }
 
 /// A share (0..1) as a percentage with one decimal.
-fn percent(share: Option<Decimal>, lang: Lang) -> String {
+pub fn percent(share: Option<Decimal>, lang: Lang) -> String {
     match share {
         Some(s) => format!(
             "{}%",
@@ -245,7 +247,7 @@ pub async fn overview(
     let exact = viewer.is_exact();
     let reference = state.reference.clone();
     let db_code = code.clone();
-    let (year_quota, half_quota, months) = signed
+    let (year_quota, half_quota, months, headroom) = signed
         .caller
         .db(&state, move |conn| {
             let year_quota = quota_for(conn, &reference, &db_code, Period::Year(year), &viewer)?;
@@ -267,7 +269,8 @@ pub async fn overview(
                 )?;
                 months.push((month, q));
             }
-            Ok::<_, diesel::result::Error>((year_quota, half_quota, months))
+            let headroom = headroom_for(conn, &reference, &db_code, year, &viewer)?;
+            Ok::<_, diesel::result::Error>((year_quota, half_quota, months, headroom))
         })
         .await
         .map_err(|e| signed.error(e))?;
@@ -288,6 +291,8 @@ pub async fn overview(
         }
         h2 { (lang.t("Het jaar tot nu toe", "The year to date")) }
         (figures_table(&format!("{year}"), &year_quota, lang))
+        h2 { (lang.t("Ruimte tot de norm (het jaar tot nu toe)", "Headroom (the year to date)")) }
+        (headroom_section(&headroom, lang))
         h2 { (lang.t("Het lopende halfjaar", "The current half year")) }
         (figures_table(&format!("{year}-H{half}"), &half_quota, lang))
         h2 { (lang.t("Verloop per maand (gemeente totaal)", "Month by month (municipality total)")) }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::error::WebError;
 use super::layout;
 use super::session::Signed;
+use super::share;
 use super::text::Lang;
 use crate::api::error::ApiError;
 use crate::api::guards::{municipality_code, Access, Readers};
@@ -28,21 +29,37 @@ const FORMATS: [(&str, &str, &str); 4] = [
     ("json", "JSON", "JSON"),
 ];
 
+#[derive(Debug, Deserialize)]
+pub struct ReportsQuery {
+    year: Option<i32>,
+}
+
 #[get("/municipalities/{code}/reports")]
-pub async fn reports(signed: Signed, path: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn reports(
+    signed: Signed,
+    path: web::Path<String>,
+    query: web::Query<ReportsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, WebError> {
     let lang = signed.lang;
     let code = municipality_code(&path.into_inner()).map_err(|e| signed.error(e))?;
     Readers::check(&signed.caller, &code).map_err(|e| signed.error(e))?;
     let today = Utc::now().date_naive();
-    // The half years of this year and the last, newest first.
+    // The half years of the year asked for (this year unless `?year=`) and the one before,
+    // newest first; none that has not begun.
+    let shown = query.year.unwrap_or(today.year()).clamp(2000, today.year());
     let mut halves = Vec::new();
-    for year in [today.year(), today.year() - 1] {
+    for year in [shown, shown - 1] {
         for half in [2, 1] {
             if year < today.year() || half == 1 || today.month() > 6 {
                 halves.push(format!("{year}-H{half}"));
             }
         }
     }
+    // Publication, and the municipality's share links: see `share`.
+    let publications = share::publications(&signed, &state, &code, &halves).await?;
+    let now = Utc::now().naive_utc();
+    let csrf = signed.person.csrf_token.clone();
     let body = html! {
         h1 { (lang.t("Halfjaarrapportages", "Half-year reports")) " " (code) }
         @for half in &halves {
@@ -55,6 +72,7 @@ pub async fn reports(signed: Signed, path: web::Path<String>) -> Result<HttpResp
                         } }
                     }
                 }
+                (share::half_part(&publications, &code, half, &csrf, lang, now))
             }
         }
     };

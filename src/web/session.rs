@@ -84,6 +84,7 @@ impl Signed {
                 .map(str::to_string)
                 .or_else(|| self.home_municipality()),
             corporation: self.person.organisation.kind == OrgKind::Corporation,
+            kind: self.person.organisation.kind,
             csrf: self.person.csrf_token.clone(),
         }
     }

@@ -24,9 +24,9 @@ on_both_backends!(
     an_upload_is_checked_first_and_a_faulty_file_stores_nothing,
 );
 
-const PASSWORD: &str = "geheim wachtwoord 1";
+pub const PASSWORD: &str = "geheim wachtwoord 1";
 
-fn browser() -> Client {
+pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -34,7 +34,7 @@ fn browser() -> Client {
         .unwrap()
 }
 
-fn add_person(app: &TestApp, org: &str, email: &str) {
+pub fn add_person(app: &TestApp, org: &str, email: &str) {
     let mut conn = app.pool.get().unwrap();
     quotamonitor::service::people::add_person(
         &mut conn,
@@ -49,7 +49,7 @@ fn add_person(app: &TestApp, org: &str, email: &str) {
 }
 
 /// The value of a hidden field `name` in a page.
-fn hidden(page: &str, name: &str) -> String {
+pub fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page
         .find(&marker)
@@ -58,11 +58,11 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_string()
 }
 
-async fn text(response: Response) -> String {
+pub async fn text(response: Response) -> String {
     response.text().await.unwrap()
 }
 
-fn location(response: &Response) -> String {
+pub fn location(response: &Response) -> String {
     response
         .headers()
         .get(LOCATION)
@@ -71,7 +71,7 @@ fn location(response: &Response) -> String {
 }
 
 /// Posts the login form as the page gave it.
-async fn login(browser: &Client, base: &str, email: &str, password: &str) -> Response {
+pub async fn login(browser: &Client, base: &str, email: &str, password: &str) -> Response {
     let form = text(browser.get(format!("{base}/login")).send().await.unwrap()).await;
     let token = hidden(&form, "form_token");
     browser
@@ -87,7 +87,7 @@ async fn login(browser: &Client, base: &str, email: &str, password: &str) -> Res
 }
 
 /// Where `/` sends this browser.
-async fn home(browser: &Client, base: &str) -> String {
+pub async fn home(browser: &Client, base: &str) -> String {
     let response = browser.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     location(&response)
@@ -330,7 +330,7 @@ async fn failed_logins_are_throttled_per_address_even_for_the_right_password(app
 }
 
 /// The counts a page shows: the cells of class `num` and the `a / b` beside each share.
-fn counts_shown(page: &str) -> Vec<String> {
+pub fn counts_shown(page: &str) -> Vec<String> {
     let mut counts = Vec::new();
     for piece in page.split("<td class=\"num\">").skip(1) {
         counts.push(piece.split('<').next().unwrap().to_string());
