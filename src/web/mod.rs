@@ -6,12 +6,18 @@
 
 pub mod chart;
 pub mod error;
+pub mod fields;
 pub mod layout;
+pub mod lettings;
 pub mod login;
 pub mod overview;
+pub mod plan;
 pub mod reports;
 pub mod session;
+pub mod settings;
 pub mod signals;
+pub mod status_holders;
+pub mod submissions;
 pub mod text;
 pub mod upload;
 
@@ -43,5 +49,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(upload::upload_form)
         .service(upload::upload)
         .service(reports::reports)
-        .service(reports::download);
+        .service(reports::download)
+        .service(settings::settings_page)
+        .service(settings::save_settings)
+        .service(status_holders::own)
+        .service(status_holders::page)
+        .service(status_holders::set_target)
+        .service(status_holders::add_placement)
+        .service(plan::own)
+        .service(plan::page)
+        .service(plan::store_plan)
+        .service(plan::set_expected_homes)
+        .service(lettings::list)
+        .service(lettings::withdraw_letting)
+        .service(lettings::letting)
+        .service(submissions::page)
+        .service(submissions::declare);
 }
