@@ -4,7 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{organisation_municipalities, people, signal_email_subscriptions, signal_emails};
+use super::schema::{
+    organisation_municipalities, people, signal_email_subscriptions, signal_emails,
+};
 use super::DbConnection;
 use crate::domain::webhook::DeliveryState;
 
@@ -69,7 +71,10 @@ pub fn recipients(conn: &mut DbConnection, municipality: &str) -> QueryResult<Ve
         .inner_join(people::table)
         .filter(signal_email_subscriptions::municipality.eq(municipality))
         .order(signal_email_subscriptions::person_id)
-        .select((signal_email_subscriptions::person_id, people::organisation_id))
+        .select((
+            signal_email_subscriptions::person_id,
+            people::organisation_id,
+        ))
         .load(conn)?;
     if asked.is_empty() {
         return Ok(Vec::new());

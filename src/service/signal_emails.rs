@@ -95,9 +95,23 @@ pub fn compose(news: &SignalNews, portal_base: &str) -> Mail {
             state_words(&news.metric, &news.level, lang)
         };
         let (m, metric, s, y, l, open) = if nl {
-            ("Gemeente", "Meetwaarde", "Stand", "Jaar", "Deelnemer", "Bekijk het signaal")
+            (
+                "Gemeente",
+                "Meetwaarde",
+                "Stand",
+                "Jaar",
+                "Deelnemer",
+                "Bekijk het signaal",
+            )
         } else {
-            ("Municipality", "Metric", "State", "Year", "Scope", "See the signal")
+            (
+                "Municipality",
+                "Metric",
+                "State",
+                "Year",
+                "Scope",
+                "See the signal",
+            )
         };
         format!(
             "{what}.\n\n{m}: {} ({})\n{metric}: {}\n{l}: {scope}\n{y}: {}\n{s}: {state}\n\n{open}: {link}\n",
@@ -275,7 +289,10 @@ async fn send_due(
         let now = Utc::now().naive_utc();
         let stale = store::cancel_older_than(&mut conn, now - max_age)?;
         if stale > 0 {
-            tracing::warn!(e_mails = stale, "e-mail on signals: too old to send, cancelled");
+            tracing::warn!(
+                e_mails = stale,
+                "e-mail on signals: too old to send, cancelled"
+            );
         }
         Ok(store::due(&mut conn, now, 20)?)
     })

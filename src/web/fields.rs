@@ -43,7 +43,10 @@ impl FormState {
 
     /// The value typed, or `default`.
     pub fn value<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
-        self.values.get(field).map(String::as_str).unwrap_or(default)
+        self.values
+            .get(field)
+            .map(String::as_str)
+            .unwrap_or(default)
     }
 
     fn message(&self, field: &str) -> Option<&str> {

@@ -135,11 +135,19 @@ pub async fn list(
     };
     let page = signed
         .caller
-        .db(&state, move |conn| letting_export::page(conn, &corporation, &filter))
+        .db(&state, move |conn| {
+            letting_export::page(conn, &corporation, &filter)
+        })
         .await
         .map_err(|e| signed.error(e))?;
     let shown: Vec<&LettingBody> = page.lettings.iter().filter(|l| of_kind(l, &kind)).collect();
-    let municipalities: Vec<String> = signed.person.organisation.municipalities.iter().cloned().collect();
+    let municipalities: Vec<String> = signed
+        .person
+        .organisation
+        .municipalities
+        .iter()
+        .cloned()
+        .collect();
     let next = page.next_cursor.as_ref().map(|cursor| {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("municipality", &municipality)
@@ -250,7 +258,7 @@ fn change_words(change: &str, lang: Lang) -> &'static str {
 }
 
 #[get("/lettings/{reference:.+}")]
-pub async fn letting(
+pub async fn letting_page(
     signed: Signed,
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -261,7 +269,9 @@ pub async fn letting(
     let lookup = reference.clone();
     let found = signed
         .caller
-        .db(&state, move |conn| letting_views::find(conn, &corporation, &lookup, true))
+        .db(&state, move |conn| {
+            letting_views::find(conn, &corporation, &lookup, true)
+        })
         .await
         .map_err(|e| signed.error(e))?
         .ok_or_else(|| signed.error(not_found()))?;

@@ -41,7 +41,7 @@ fn report_lang(lang: Lang) -> labels::Lang {
 
 /// `/plan`: the plan of the person's own municipality.
 #[get("/plan")]
-pub async fn own(signed: Signed) -> Result<HttpResponse, WebError> {
+pub async fn own_plan(signed: Signed) -> Result<HttpResponse, WebError> {
     let code = signed.home_municipality().ok_or_else(|| {
         signed.error(ApiError::not_found(
             "municipality_not_found",
@@ -306,11 +306,22 @@ fn plan_form(
         .and_then(|p| p["lines"].as_array())
         .into_iter()
         .flatten()
-        .filter_map(|l| Some((l["category"].as_str()?.to_string(), l["planned"].to_string())))
+        .filter_map(|l| {
+            Some((
+                l["category"].as_str()?.to_string(),
+                l["planned"].to_string(),
+            ))
+        })
         .collect();
     let expected = plan
         .map(|p| p["expected_available"].to_string())
-        .unwrap_or_else(|| homes.iter().map(|h| i64::from(h.homes)).sum::<i64>().to_string());
+        .unwrap_or_else(|| {
+            homes
+                .iter()
+                .map(|h| i64::from(h.homes))
+                .sum::<i64>()
+                .to_string()
+        });
     html! {
         h2 id="new-version" { (lang.t("Nieuwe versie van het plan", "New version of the plan")) }
         p.muted { (lang.t(
@@ -376,7 +387,13 @@ pub async fn store_plan(
     let number = |check: &mut FormState, field: &str| match fields.get(field).map(|v| v.trim()) {
         None | Some("") => Some(0),
         Some(text) => whole_number(text).or_else(|| {
-            check.error(field, lang.t("Vul een heel getal van 0 of meer in.", "Enter a whole number of 0 or more."));
+            check.error(
+                field,
+                lang.t(
+                    "Vul een heel getal van 0 of meer in.",
+                    "Enter a whole number of 0 or more.",
+                ),
+            );
             None
         }),
     };
@@ -398,7 +415,13 @@ pub async fn store_plan(
                         .strip_prefix("categories.")
                         .map(|c| format!("cat-{c}"))
                         .unwrap_or(field);
-                    check.error(&field, lang.t("Vul een heel getal van 0 of meer in.", "Enter a whole number of 0 or more."));
+                    check.error(
+                        &field,
+                        lang.t(
+                            "Vul een heel getal van 0 of meer in.",
+                            "Enter a whole number of 0 or more.",
+                        ),
+                    );
                 }
                 None
             }
@@ -413,7 +436,14 @@ pub async fn store_plan(
             plan_form: check,
             homes_form: FormState::new(),
         };
-        return render(&signed, &state, &code, StatusCode::UNPROCESSABLE_ENTITY, view).await;
+        return render(
+            &signed,
+            &state,
+            &code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view,
+        )
+        .await;
     };
     let actor = signed.caller.actor();
     let reference = state.reference.clone();
@@ -421,7 +451,15 @@ pub async fn store_plan(
     signed
         .caller
         .db(&state, move |conn| {
-            plans::store_plan(conn, &reference, &municipality, year, &plan, &actor, Utc::now().naive_utc())
+            plans::store_plan(
+                conn,
+                &reference,
+                &municipality,
+                year,
+                &plan,
+                &actor,
+                Utc::now().naive_utc(),
+            )
         })
         .await
         .map_err(|e| signed.error(e))?;
@@ -439,10 +477,11 @@ pub async fn set_expected_homes(
     signed.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let code = municipality_code(&path.into_inner()).map_err(|e| signed.error(e))?;
     Readers::check(&signed.caller, &code).map_err(|e| signed.error(e))?;
-    signed
-        .caller
-        .require_corporation()
-        .map_err(|_| signed.error(ApiError::Forbidden("only a corporation gives its expected available homes".into())))?;
+    signed.caller.require_corporation().map_err(|_| {
+        signed.error(ApiError::Forbidden(
+            "only a corporation gives its expected available homes".into(),
+        ))
+    })?;
     let lang = signed.lang;
     let year = form_year(&signed, &fields)?;
     let homes = fields
@@ -453,7 +492,10 @@ pub async fn set_expected_homes(
         let mut check = FormState::posted(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         check.error(
             "homes",
-            lang.t("Vul een heel getal van 0 tot en met 100.000 in.", "Enter a whole number from 0 to 100,000."),
+            lang.t(
+                "Vul een heel getal van 0 tot en met 100.000 in.",
+                "Enter a whole number from 0 to 100,000.",
+            ),
         );
         let view = View {
             year,
@@ -462,7 +504,14 @@ pub async fn set_expected_homes(
             plan_form: FormState::new(),
             homes_form: check,
         };
-        return render(&signed, &state, &code, StatusCode::UNPROCESSABLE_ENTITY, view).await;
+        return render(
+            &signed,
+            &state,
+            &code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view,
+        )
+        .await;
     };
     let note = fields.get("note").cloned();
     let actor = signed.caller.actor();
@@ -470,7 +519,15 @@ pub async fn set_expected_homes(
     signed
         .caller
         .db(&state, move |conn| {
-            expected_homes::set(conn, &municipality, year, homes, note, &actor, Utc::now().naive_utc())
+            expected_homes::set(
+                conn,
+                &municipality,
+                year,
+                homes,
+                note,
+                &actor,
+                Utc::now().naive_utc(),
+            )
         })
         .await
         .map_err(|e| signed.error(e))?;

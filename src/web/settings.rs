@@ -51,7 +51,9 @@ pub async fn settings_page(
     let list = readable(&signed);
     let choices: Vec<Choice> = signed
         .caller
-        .db(&state, move |conn| signal_emails::choices(conn, person, &list))
+        .db(&state, move |conn| {
+            signal_emails::choices(conn, person, &list)
+        })
         .await
         .map_err(|e| signed.error(e))?;
     let on = email_on(&req);

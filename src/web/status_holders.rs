@@ -58,7 +58,7 @@ fn half_years(today: chrono::NaiveDate) -> Vec<String> {
 
 /// `/status-holders`: the page of the person's own municipality.
 #[get("/status-holders")]
-pub async fn own(signed: Signed) -> Result<HttpResponse, WebError> {
+pub async fn own_status_holders(signed: Signed) -> Result<HttpResponse, WebError> {
     let code = signed.home_municipality().ok_or_else(|| {
         signed.error(ApiError::not_found(
             "municipality_not_found",
@@ -251,7 +251,13 @@ fn target_form(
     }
 }
 
-fn placement_form(lang: Lang, code: &str, csrf: &str, form: &FormState, today: chrono::NaiveDate) -> Markup {
+fn placement_form(
+    lang: Lang,
+    code: &str,
+    csrf: &str,
+    form: &FormState,
+    today: chrono::NaiveDate,
+) -> Markup {
     html! {
         h2 id="placement" { (lang.t("Plaatsing met de hand vastleggen", "Record a placement by hand")) }
         p.muted { (lang.t(
@@ -329,7 +335,10 @@ pub async fn set_target(
     let half = match half_year.parse::<Period>() {
         Ok(p @ Period::Half(..)) => Some(p),
         _ => {
-            check.error("half_year", lang.t("Kies een halfjaar.", "Choose a half year."));
+            check.error(
+                "half_year",
+                lang.t("Kies een halfjaar.", "Choose a half year."),
+            );
             None
         }
     };
@@ -351,7 +360,14 @@ pub async fn set_target(
             target: check,
             ..Forms::default()
         };
-        return render(&signed, &state, &code, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
+        return render(
+            &signed,
+            &state,
+            &code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            forms,
+        )
+        .await;
     };
     let actor = signed.caller.actor();
     let municipality = code.clone();
@@ -410,7 +426,10 @@ pub async fn add_placement(
     if number.is_none() {
         check.error(
             "persons",
-            lang.t("Vul het aantal personen in als heel getal.", "Enter the number of persons as a whole number."),
+            lang.t(
+                "Vul het aantal personen in als heel getal.",
+                "Enter the number of persons as a whole number.",
+            ),
         );
     }
     let today = Utc::now().date_naive();
@@ -434,14 +453,27 @@ pub async fn add_placement(
             placement: check,
             ..Forms::default()
         };
-        return render(&signed, &state, &code, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
+        return render(
+            &signed,
+            &state,
+            &code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            forms,
+        )
+        .await;
     };
     let actor = signed.caller.actor();
     let municipality = code.clone();
     signed
         .caller
         .db(&state, move |conn| {
-            plans::add_placement(conn, &municipality, &placement, &actor, Utc::now().naive_utc())
+            plans::add_placement(
+                conn,
+                &municipality,
+                &placement,
+                &actor,
+                Utc::now().naive_utc(),
+            )
         })
         .await
         .map_err(|e| signed.error(e))?;

@@ -34,7 +34,14 @@ pub async fn page(
     query: web::Query<DeclaredQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebError> {
-    render(&signed, &state, StatusCode::OK, FormState::new(), query.declared.is_some()).await
+    render(
+        &signed,
+        &state,
+        StatusCode::OK,
+        FormState::new(),
+        query.declared.is_some(),
+    )
+    .await
 }
 
 async fn render(
@@ -48,10 +55,18 @@ async fn render(
     let lang = signed.lang;
     let receipts: Vec<ReceiptBody> = signed
         .caller
-        .db(state, move |conn| submissions::receipts(conn, &corporation, RECEIPTS))
+        .db(state, move |conn| {
+            submissions::receipts(conn, &corporation, RECEIPTS)
+        })
         .await
         .map_err(|e| signed.error(e))?;
-    let municipalities: Vec<String> = signed.person.organisation.municipalities.iter().cloned().collect();
+    let municipalities: Vec<String> = signed
+        .person
+        .organisation
+        .municipalities
+        .iter()
+        .cloned()
+        .collect();
     let this_month = Utc::now().format("%Y-%m").to_string();
     let chosen = form.value("municipality", "").to_string();
     let body = html! {
@@ -174,13 +189,23 @@ pub async fn declare(
         Err(_) => {
             check.error(
                 "month",
-                lang.t("Vul een maand in als jjjj-mm, bijvoorbeeld 2026-03.", "Enter a month as yyyy-mm, e.g. 2026-03."),
+                lang.t(
+                    "Vul een maand in als jjjj-mm, bijvoorbeeld 2026-03.",
+                    "Enter a month as yyyy-mm, e.g. 2026-03.",
+                ),
             );
             None
         }
     };
     let Some(month) = parsed.filter(|_| !check.has_errors()) else {
-        return render(&signed, &state, StatusCode::UNPROCESSABLE_ENTITY, check, false).await;
+        return render(
+            &signed,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            check,
+            false,
+        )
+        .await;
     };
     let actor = signed.caller.actor();
     signed

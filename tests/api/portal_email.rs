@@ -184,16 +184,17 @@ async fn one_e_mail_per_signal_change_for_each_person_who_asked_and_none_for_oth
         "the box has its label: {page}"
     );
     // Without the session's token nothing is asked.
-    let forged = anna
-        .post_raw("/settings", &[("email", "GM0629")])
-        .await;
+    let forged = anna.post_raw("/settings", &[("email", "GM0629")]).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     // Only a municipality the organisation reads.
     let foreign = ask_e_mail_for(&tenant, &["GM0363"]).await;
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
 
-    for (person, municipality) in [(&anna, "GM0629"), (&tenant, "GM0629"), (&amsterdam, "GM0363")]
-    {
+    for (person, municipality) in [
+        (&anna, "GM0629"),
+        (&tenant, "GM0629"),
+        (&amsterdam, "GM0363"),
+    ] {
         let saved = ask_e_mail_for(person, &[municipality]).await;
         assert_eq!(saved.status(), StatusCode::SEE_OTHER);
         let page = person.page("/settings?saved=1").await;
@@ -211,7 +212,9 @@ async fn one_e_mail_per_signal_change_for_each_person_who_asked_and_none_for_oth
     post(&app, &t.dwb, first).await;
     post(&app, &t.dwb, vec![urgent("U-5")]).await;
     post(&app, &t.dwb, vec![urgent("U-6"), urgent("U-7")]).await;
-    let alerts = app.get_json(&t.municipality, "/api/v1/municipalities/GM0629/alerts").await;
+    let alerts = app
+        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/alerts")
+        .await;
     let changes: usize = alerts["alerts"]
         .as_array()
         .unwrap()
@@ -230,7 +233,10 @@ async fn one_e_mail_per_signal_change_for_each_person_who_asked_and_none_for_oth
     let to_anna = mails_to(&inbox, "anna@wassenaar.nl");
     assert_eq!(to_anna.len(), 4, "one per change: {to_anna:#?}");
     assert_eq!(mails_to(&inbox, "lid@rozenstein.nl").len(), 4);
-    assert!(mails_to(&inbox, "bob@wassenaar.nl").is_empty(), "bob did not ask");
+    assert!(
+        mails_to(&inbox, "bob@wassenaar.nl").is_empty(),
+        "bob did not ask"
+    );
     assert!(
         mails_to(&inbox, "piet@amsterdam.nl").is_empty(),
         "nothing happened in Amsterdam"
@@ -265,12 +271,19 @@ async fn one_e_mail_per_signal_change_for_each_person_who_asked_and_none_for_oth
     for_tenant.sort();
     for_anna.sort();
     assert_eq!(for_anna, for_tenant);
-    assert!(!for_anna.iter().any(|m| m.contains("6/21") || m.contains("8/23")));
+    assert!(!for_anna
+        .iter()
+        .any(|m| m.contains("6/21") || m.contains("8/23")));
 
     // Anna stops asking; back to ok (8/30) resolves both: only the tenant hears of it.
     let stopped = ask_e_mail_for(&anna, &[]).await;
     assert_eq!(stopped.status(), StatusCode::SEE_OTHER);
-    post(&app, &t.dwb, (15..22).map(|i| plain(&format!("P-{i}"))).collect()).await;
+    post(
+        &app,
+        &t.dwb,
+        (15..22).map(|i| plain(&format!("P-{i}"))).collect(),
+    )
+    .await;
     eventually("the resolutions reach the tenant", || {
         mails_to(&inbox, "lid@rozenstein.nl").len() >= 6
     })

@@ -52,7 +52,10 @@ async fn a_corporation_lists_filters_reads_the_history_of_and_withdraws_its_own_
     // A reference with a slash has a page of its own.
     let detail = officer.page("/lettings/DWB%2F3").await;
     assert!(detail.contains("Verhuring DWB/3"), "{detail}");
-    assert!(detail.contains("aangeleverd"), "its first version: {detail}");
+    assert!(
+        detail.contains("aangeleverd"),
+        "its first version: {detail}"
+    );
 
     // Withdrawing needs the session's token.
     let forged = officer
@@ -64,13 +67,19 @@ async fn a_corporation_lists_filters_reads_the_history_of_and_withdraws_its_own_
 
     let csrf = hidden(&detail, "csrf");
     let withdrawn = officer
-        .post_raw("/lettings/withdraw", &[("csrf", &csrf), ("reference", "DWB/3")])
+        .post_raw(
+            "/lettings/withdraw",
+            &[("csrf", &csrf), ("reference", "DWB/3")],
+        )
         .await;
     assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get_json(&t.dwb, api).await["withdrawn"], true);
     let detail = officer.page("/lettings/DWB%2F3").await;
     assert!(detail.contains("ingetrokken"), "{detail}");
-    assert!(!detail.contains("Verhuring intrekken"), "no second withdrawal: {detail}");
+    assert!(
+        !detail.contains("Verhuring intrekken"),
+        "no second withdrawal: {detail}"
+    );
     let only = officer.page("/lettings?kind=withdrawn").await;
     assert_eq!(references(&only), ["DWB/3"]);
     let in_english = officer.page("/lettings?kind=withdrawn&lang=en").await;
@@ -85,7 +94,12 @@ async fn nobody_else_gets_a_corporation_s_lettings_or_receipts(app: TestApp) {
     let other = Person::login(&app, "willibrordus", "data@willibrordus.nl").await;
 
     for person in [&anna, &tenant] {
-        for path in ["/lettings", "/lettings/DWB-1", "/lettings/DWB%2F3", "/submissions"] {
+        for path in [
+            "/lettings",
+            "/lettings/DWB-1",
+            "/lettings/DWB%2F3",
+            "/submissions",
+        ] {
             let refused = person.get(path).await;
             assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
             let text = refused.text().await.unwrap();
@@ -96,7 +110,10 @@ async fn nobody_else_gets_a_corporation_s_lettings_or_receipts(app: TestApp) {
             .await;
         assert_eq!(withdraw.status(), StatusCode::FORBIDDEN);
         let declare = person
-            .post("/submissions", &[("municipality", "GM0629"), ("month", "2026-03")])
+            .post(
+                "/submissions",
+                &[("municipality", "GM0629"), ("month", "2026-03")],
+            )
             .await;
         assert_eq!(declare.status(), StatusCode::FORBIDDEN);
     }
@@ -105,7 +122,9 @@ async fn nobody_else_gets_a_corporation_s_lettings_or_receipts(app: TestApp) {
     assert!(!list.contains("DWB-1"), "{list}");
     let foreign = other.get("/lettings/DWB-1").await;
     assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
-    let withdraw = other.post("/lettings/withdraw", &[("reference", "DWB-1")]).await;
+    let withdraw = other
+        .post("/lettings/withdraw", &[("reference", "DWB-1")])
+        .await;
     assert_eq!(withdraw.status(), StatusCode::NOT_FOUND);
     let letting: Value = app.get_json(&t.dwb, "/api/v1/lettings/DWB-1").await;
     assert_eq!(letting["withdrawn"], false, "{letting}");
@@ -120,22 +139,34 @@ async fn a_month_declared_in_the_portal_gives_the_receipt_the_api_gives(app: Tes
     let page = officer.page("/submissions").await;
     assert!(page.contains("Nog geen gereedmeldingen"), "{page}");
     let future = officer
-        .post("/submissions", &[("municipality", "GM0629"), ("month", "2999-01")])
+        .post(
+            "/submissions",
+            &[("municipality", "GM0629"), ("month", "2999-01")],
+        )
         .await;
     assert_eq!(future.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let future = future.text().await.unwrap();
     assert!(future.contains("id=\"declare-month-error\""), "{future}");
     let elsewhere = officer
-        .post("/submissions", &[("municipality", "GM0363"), ("month", "2026-03")])
+        .post(
+            "/submissions",
+            &[("municipality", "GM0363"), ("month", "2026-03")],
+        )
         .await;
     assert_eq!(elsewhere.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let declared = officer
-        .post("/submissions", &[("municipality", "GM0629"), ("month", "2026-03")])
+        .post(
+            "/submissions",
+            &[("municipality", "GM0629"), ("month", "2026-03")],
+        )
         .await;
     assert_eq!(declared.status(), StatusCode::SEE_OTHER);
     let page = officer.page("/submissions?declared=1").await;
-    assert!(page.contains("Gereedgemeld: GM0629 2026-03, 2 verhuringen"), "{page}");
+    assert!(
+        page.contains("Gereedgemeld: GM0629 2026-03, 2 verhuringen"),
+        "{page}"
+    );
 
     // The API's receipt for the same records has the same digest.
     let receipt = expect_json(
@@ -153,5 +184,9 @@ async fn a_month_declared_in_the_portal_gives_the_receipt_the_api_gives(app: Tes
     assert_eq!(digest.len(), 64);
     assert!(page.contains(digest), "{page}");
     let page = officer.page("/submissions").await;
-    assert_eq!(page.matches(digest).count(), 2, "two receipts listed: {page}");
+    assert_eq!(
+        page.matches(digest).count(),
+        2,
+        "two receipts listed: {page}"
+    );
 }

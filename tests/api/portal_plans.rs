@@ -16,7 +16,11 @@ on_both_backends!(
 /// The half year that holds today, as `2026-H2`.
 fn current_half() -> String {
     let today = chrono::Utc::now().date_naive();
-    let half = if chrono::Datelike::month(&today) <= 6 { 1 } else { 2 };
+    let half = if chrono::Datelike::month(&today) <= 6 {
+        1
+    } else {
+        2
+    };
     format!("{}-H{half}", chrono::Datelike::year(&today))
 }
 
@@ -50,7 +54,10 @@ async fn the_municipality_sets_its_task_and_placements_through_forms_and_others_
         "{wrong}"
     );
     assert!(wrong.contains("id=\"target-persons-error\""), "{wrong}");
-    assert!(wrong.contains("value=\"twaalf\""), "what was typed stays: {wrong}");
+    assert!(
+        wrong.contains("value=\"twaalf\""),
+        "what was typed stays: {wrong}"
+    );
     let api = "/api/v1/municipalities/GM0629/status-holders";
     let before = app.get_json(&t.municipality, api).await;
     assert!(
@@ -65,7 +72,11 @@ async fn the_municipality_sets_its_task_and_placements_through_forms_and_others_
     let set = anna
         .post(
             "/municipalities/GM0629/status-holders/target",
-            &[("half_year", &half), ("persons", "12"), ("note", "COA-brief")],
+            &[
+                ("half_year", &half),
+                ("persons", "12"),
+                ("note", "COA-brief"),
+            ],
         )
         .await;
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
@@ -88,7 +99,11 @@ async fn the_municipality_sets_its_task_and_placements_through_forms_and_others_
         )
         .await;
     assert_eq!(future.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(future.text().await.unwrap().contains("placement-date-error"));
+    assert!(future
+        .text()
+        .await
+        .unwrap()
+        .contains("placement-date-error"));
 
     let after = app.get_json(&t.municipality, api).await;
     let this = after["half_years"]
@@ -150,18 +165,25 @@ async fn plan_versions_through_a_form_beside_the_corporations_expected_homes(app
         .post(homes, &[("year", "2026"), ("homes", "110")])
         .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
-    let wrong = officer.post(homes, &[("year", "2026"), ("homes", "-4")]).await;
+    let wrong = officer
+        .post(homes, &[("year", "2026"), ("homes", "-4")])
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().await.unwrap().contains("homes-homes-error"));
     for person in [&anna, &tenant] {
-        let refused = person.post(homes, &[("year", "2026"), ("homes", "1")]).await;
+        let refused = person
+            .post(homes, &[("year", "2026"), ("homes", "1")])
+            .await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     }
 
     let page = anna.page(&format!("{path}?year=2026")).await;
     assert!(page.contains("De Wassenaarsche Bouwstichting"), "{page}");
     assert!(page.contains("<td class=\"num\">110</td>"), "{page}");
-    assert!(page.contains("<td class=\"num\">145</td>"), "the sum: {page}");
+    assert!(
+        page.contains("<td class=\"num\">145</td>"),
+        "the sum: {page}"
+    );
     // The plan form starts from the corporations' sum.
     assert!(
         page.contains("name=\"expected_available\" type=\"number\" min=\"0\" step=\"1\" inputmode=\"numeric\" required value=\"145\""),
@@ -180,7 +202,11 @@ async fn plan_versions_through_a_form_beside_the_corporations_expected_homes(app
         )
         .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.text().await.unwrap().contains("plan-cat-regular-error"));
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("plan-cat-regular-error"));
     let api = "/api/v1/municipalities/GM0629/allocation-plans/2026";
     let none = app.get(&t.municipality, api).send().await.unwrap();
     assert_eq!(none.status(), StatusCode::NOT_FOUND);
@@ -207,7 +233,10 @@ async fn plan_versions_through_a_form_beside_the_corporations_expected_homes(app
     assert_eq!(plan["note"], "na overleg");
     let page = anna.page(&format!("{path}?year=2026")).await;
     assert!(page.contains("Versie 2 van 2"), "{page}");
-    assert!(page.contains("version=1"), "a link to the first version: {page}");
+    assert!(
+        page.contains("version=1"),
+        "a link to the first version: {page}"
+    );
     let first = anna.page(&format!("{path}?year=2026&version=1")).await;
     assert!(first.contains("eerste versie"), "{first}");
 

@@ -67,7 +67,11 @@ impl Person {
         let token = hidden(&form, "form_token");
         let response = client
             .post(format!("{base}/login"))
-            .form(&[("email", email), ("password", PASSWORD), ("form_token", &token)])
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("form_token", &token),
+            ])
             .send()
             .await
             .unwrap();
