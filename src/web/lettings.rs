@@ -216,9 +216,9 @@ fn table(lettings: &[&LettingBody], lang: Lang) -> Markup {
                     th scope="col" { (lang.t("Kenmerk", "Reference")) }
                     th scope="col" { (lang.t("Gemeente", "Municipality")) }
                     th scope="col" { (lang.t("Ingang", "Contract start")) }
-                    th.num scope="col" { (lang.t("Huur", "Rent")) }
+                    th.num scope="col" { (lang.t("Huur (€)", "Rent (€)")) }
                     th.num scope="col" { (lang.t("Personen", "Persons")) }
-                    th.num scope="col" { (lang.t("Inkomen", "Income")) }
+                    th.num scope="col" { (lang.t("Inkomen (€)", "Income (€)")) }
                     th scope="col" { (lang.t("Route", "Route")) }
                     th scope="col" { (lang.t("Urgentie", "Urgency")) }
                     th scope="col" { (lang.t("Stand", "Status")) }
@@ -294,9 +294,9 @@ pub async fn letting_page(
                     th scope="col" { (lang.t("Wijziging", "Change")) }
                     th scope="col" { (lang.t("Vastgelegd", "Recorded")) }
                     th scope="col" { (lang.t("Ingang", "Contract start")) }
-                    th.num scope="col" { (lang.t("Huur", "Rent")) }
+                    th.num scope="col" { (lang.t("Huur (€)", "Rent (€)")) }
                     th.num scope="col" { (lang.t("Personen", "Persons")) }
-                    th.num scope="col" { (lang.t("Inkomen", "Income")) }
+                    th.num scope="col" { (lang.t("Inkomen (€)", "Income (€)")) }
                     th scope="col" { (lang.t("Route", "Route")) }
                     th scope="col" { (lang.t("Urgentie", "Urgency")) }
                 } }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use maud::{html, Markup};
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::report_lang;
@@ -12,6 +13,24 @@ use crate::service::expected_homes::ExpectedHomes;
 use crate::web::fields::FormState;
 use crate::web::status_holders::shown;
 use crate::web::text::Lang;
+
+/// The urgent limit as people read it: `30% van 175 = 52,5 woningen`. The limit is a share
+/// (0.30); exact decimals, only formatted here.
+fn limit_words(limit: &Value, expected: &Value, lang: Lang) -> String {
+    let share = limit.to_string().parse::<Decimal>().ok();
+    let homes = expected.to_string().parse::<Decimal>().ok();
+    match (share, homes) {
+        (Some(share), Some(homes)) => format!(
+            "{}% {} {} = {} {}",
+            lang.decimal(&(share * Decimal::ONE_HUNDRED).normalize().to_string()),
+            lang.t("van", "of"),
+            homes,
+            lang.decimal(&(share * homes).round_dp(2).normalize().to_string()),
+            lang.t("woningen", "homes"),
+        ),
+        _ => shown(limit, lang),
+    }
+}
 
 pub(super) fn plan_markup(plan: &Value, lang: Lang, base: &str, year: i32) -> Markup {
     let rl = report_lang(lang);
@@ -57,7 +76,7 @@ pub(super) fn plan_markup(plan: &Value, lang: Lang, base: &str, year: i32) -> Ma
         @if let Some(check) = plan.get("urgent_check").filter(|c| !c.is_null()) {
             p class=(if check["above_limit"] == true { "state state-breach" } else { "state state-ok" }) {
                 (lang.t("Gepland urgent", "Planned urgent")) ": " (shown(&check["planned_urgent"], lang)) "; "
-                (lang.t("grens", "limit")) ": " (shown(&check["limit"], lang)) " — "
+                (lang.t("grens", "limit")) ": " (limit_words(&check["limit"], &plan["expected_available"], lang)) " — "
                 @if check["above_limit"] == true { (lang.t("boven de grens", "above the limit")) } @else { (lang.t("binnen de grens", "within the limit")) }
             }
         }
