@@ -421,4 +421,17 @@ mod tests {
         assert!(mail.text.contains("Stand: gehaald"), "{}", mail.text);
         assert!(mail.text.contains("gemeente totaal"), "{}", mail.text);
     }
+
+    #[test]
+    fn a_mail_server_address_or_sender_that_cannot_be_used_is_refused_at_start() {
+        let timeout = Duration::from_secs(1);
+        assert!(Mailer::new("smtp://127.0.0.1:2525", "Q <q@example.nl>", timeout).is_ok());
+        assert!(Mailer::new("smtps://u:p@mail.example.nl", "q@example.nl", timeout).is_ok());
+        let scheme = Mailer::new("http://mail.example.nl", "q@example.nl", timeout);
+        assert!(scheme.is_err());
+        let tls = Mailer::new("smtp://mail.example.nl?tls=maybe", "q@example.nl", timeout);
+        assert!(tls.is_err());
+        let from = Mailer::new("smtp://127.0.0.1:2525", "not an address", timeout);
+        assert!(from.err().unwrap().to_string().contains("smtp_from"));
+    }
 }

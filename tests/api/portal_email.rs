@@ -14,7 +14,8 @@ use crate::portal_session::Person;
 
 on_both_backends!(
     one_e_mail_per_signal_change_for_each_person_who_asked_and_none_for_others,
-    without_a_mail_server_e_mail_is_not_offered
+    without_a_mail_server_e_mail_is_not_offered,
+    e_mail_waits_while_the_mail_server_is_down_and_arrives_once
 );
 
 /// One e-mail as it arrived: its recipients and its message (headers and body).
@@ -28,7 +29,12 @@ type Inbox = Arc<Mutex<Vec<Received>>>;
 
 /// An SMTP server on a free loopback port that takes every e-mail.
 async fn smtp_receiver() -> (u16, Inbox) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    smtp_receiver_on(0).await
+}
+
+/// The same on a given port (0: a free one).
+async fn smtp_receiver_on(port: u16) -> (u16, Inbox) {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox = Inbox::default();
     let kept = inbox.clone();
@@ -309,4 +315,39 @@ async fn without_a_mail_server_e_mail_is_not_offered(app: TestApp) {
     assert!(!page.contains("name=\"email\""), "{page}");
     let refused = anna.post("/settings", &[("email", "GM0629")]).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
+}
+
+async fn e_mail_waits_while_the_mail_server_is_down_and_arrives_once(app: TestApp) {
+    let t = app.setup_wassenaar();
+    // A loopback port nothing listens on yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = app
+        .restart_with(|s| s.smtp_url = format!("smtp://127.0.0.1:{port}"))
+        .await;
+    let anna = Person::login(&app, "GM0629", "anna@wassenaar.nl").await;
+    assert_eq!(
+        ask_e_mail_for(&anna, &["GM0629"]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // A warning opens in two scopes: two e-mails, while the mail server is down.
+    let mut first: Vec<Value> = (0..15).map(|i| plain(&format!("P-{i}"))).collect();
+    first.extend((0..6).map(|i| urgent(&format!("U-{i}"))));
+    post(&app, &t.dwb, first).await;
+    // Attempts fail meanwhile (retried every 100 ms or so, at most a second apart).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, inbox) = smtp_receiver_on(port).await;
+    eventually("both e-mails after the outage", || {
+        mails_to(&inbox, "anna@wassenaar.nl").len() >= 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mails = mails_to(&inbox, "anna@wassenaar.nl");
+    assert_eq!(mails.len(), 2, "each once: {mails:#?}");
+    assert!(mails
+        .iter()
+        .all(|m| m.contains("Er is een signaal geopend")));
 }
