@@ -109,6 +109,36 @@ pub struct Settings {
     pub session_absolute_hours: u32,
     /// Hours a one-time link to set a password stays valid.
     pub password_link_hours: u32,
+    /// The mail server for e-mail on signals: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:pass@host:465` (TLS from the start), or `smtp://host:25`
+    /// (plain, for a relay on the same machine). Empty: no e-mail is sent or offered.
+    #[serde(default)]
+    pub smtp_url: String,
+    /// The sender of those e-mails, as `Name <address>` or an address.
+    #[serde(default = "default_smtp_from")]
+    pub smtp_from: String,
+}
+
+fn default_smtp_from() -> String {
+    "quotamonitor <quotamonitor@localhost>".into()
+}
+
+/// How the worker that sends e-mail on signals works, from the settings.
+#[derive(Debug, Clone)]
+pub struct EmailSettings {
+    /// `None`: e-mail is off.
+    pub smtp_url: Option<String>,
+    pub from: String,
+    /// The portal's address, for the link to the signal.
+    pub portal_base: String,
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// Time-out of one SMTP command.
+    pub timeout: Duration,
+    pub max_attempts: u32,
+    /// An e-mail still unsent this long after its signal changed is not sent any more.
+    pub max_age: chrono::TimeDelta,
 }
 
 /// The folder the configuration is read from: `QUOTAMONITOR_CONFIG_DIR` or `./config`.
@@ -139,6 +169,22 @@ impl Settings {
             format!("http://{}", self.bind)
         } else {
             base.to_string()
+        }
+    }
+
+    /// The e-mail worker's settings; it paces itself like the webhook worker.
+    pub fn email(&self) -> EmailSettings {
+        let url = self.smtp_url.trim();
+        EmailSettings {
+            smtp_url: (!url.is_empty()).then(|| url.to_string()),
+            from: self.smtp_from.clone(),
+            portal_base: self.portal_base(),
+            poll_interval: Duration::from_millis(self.webhook_poll_ms.max(10)),
+            retry_base: Duration::from_millis(self.webhook_retry_base_ms.max(10)),
+            retry_max: Duration::from_secs(self.webhook_retry_max_seconds.max(1)),
+            timeout: Duration::from_secs(self.webhook_timeout_seconds.max(1)),
+            max_attempts: self.webhook_max_attempts.max(1),
+            max_age: chrono::TimeDelta::hours(24),
         }
     }
 

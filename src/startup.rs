@@ -14,9 +14,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api;
 use crate::api::error::ApiError;
 use crate::api::AppState;
-use crate::config::{DeliverySettings, ReferenceData, Settings};
+use crate::config::{DeliverySettings, EmailSettings, ReferenceData, Settings};
 use crate::db::{Database, Pool};
-use crate::service::webhooks;
+use crate::service::{signal_emails, webhooks};
 use crate::telemetry::metrics::Metrics;
 
 /// A running service: its port and the server future.
@@ -25,6 +25,8 @@ pub struct Application {
     server: Server,
     database: Database,
     delivery: DeliverySettings,
+    /// E-mail on signals: its settings and mailer, when `smtp_url` is set.
+    email: Option<(EmailSettings, signal_emails::Mailer)>,
 }
 
 impl Application {
@@ -37,6 +39,16 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let delivery = settings.delivery();
+        let email_settings = settings.email();
+        // A wrong smtp_url or smtp_from stops the start, rather than every e-mail later.
+        let email = match &email_settings.smtp_url {
+            Some(url) => Some((
+                email_settings.clone(),
+                signal_emails::Mailer::new(url, &email_settings.from, email_settings.timeout)?,
+            )),
+            None => None,
+        };
+        let email_on = web::Data::new(crate::web::settings::EmailOn(email.is_some()));
         let database = Database::new(pool);
         let document = api::openapi::document();
         let query_names = web::Data::new(api::query_names::QueryNames::from_document(&document));
@@ -81,6 +93,7 @@ impl Application {
                 .app_data(query_names.clone())
                 .app_data(rate_limits.clone())
                 .app_data(portal.clone())
+                .app_data(email_on.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                     ApiError::bad_request(
                         "invalid_query",
@@ -128,6 +141,7 @@ impl Application {
             server,
             database,
             delivery,
+            email,
         })
     }
 
@@ -144,9 +158,21 @@ impl Application {
         result
     }
 
-    /// The webhook delivery worker of this instance (runs until dropped).
+    /// The webhook delivery worker of this instance, with the e-mail worker when `smtp_url` is
+    /// set (runs until dropped).
     pub fn delivery_worker(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        webhooks::run_worker(self.database.clone(), self.delivery)
+        let hooks = webhooks::run_worker(self.database.clone(), self.delivery);
+        let email = self.email.clone().map(|(settings, mailer)| {
+            signal_emails::run_worker(self.database.clone(), settings, mailer)
+        });
+        async move {
+            match email {
+                Some(email) => {
+                    futures_util::future::join(hooks, email).await;
+                }
+                None => hooks.await,
+            }
+        }
     }
 
     pub fn into_server(self) -> Server {

@@ -7,6 +7,7 @@ pub mod alert_notes;
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod expected_homes;
 pub mod lease;
 pub mod letting_list;
 pub mod letting_rows;
@@ -21,6 +22,7 @@ pub mod quota;
 pub mod report;
 pub mod schema;
 pub mod share_links;
+pub mod signal_emails;
 pub mod submissions;
 pub mod webhooks;
 

@@ -371,3 +371,43 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    signal_email_subscriptions (person_id, municipality) {
+        person_id -> BigInt,
+        municipality -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signal_emails (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        alert_id -> BigInt,
+        event -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(signal_email_subscriptions -> people (person_id));
+diesel::joinable!(signal_emails -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(people, signal_email_subscriptions, signal_emails);
+
+diesel::table! {
+    expected_homes (municipality, year, corporation) {
+        municipality -> Text,
+        year -> Integer,
+        corporation -> Text,
+        homes -> Integer,
+        note -> Nullable<Text>,
+        set_at -> Timestamp,
+    }
+}

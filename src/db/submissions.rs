@@ -93,6 +93,20 @@ pub fn of_months(
         .load(conn)
 }
 
+/// A corporation's declarations, newest first, at most `limit`.
+pub fn of_corporation(
+    conn: &mut DbConnection,
+    corporation: &str,
+    limit: i64,
+) -> QueryResult<Vec<SubmissionRow>> {
+    submissions::table
+        .filter(submissions::corporation.eq(corporation))
+        .order(submissions::id.desc())
+        .limit(limit)
+        .select(SubmissionRow::as_select())
+        .load(conn)
+}
+
 /// Runs `f` on one snapshot of the database: its reads see the same committed state however
 /// many statements they take (PostgreSQL: a read-only repeatable-read transaction; SQLite: one
 /// read transaction, which in WAL mode holds its snapshot from its first read).

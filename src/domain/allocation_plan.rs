@@ -178,6 +178,24 @@ pub fn check_plan(
     }
 }
 
+/// The most homes a corporation can expect to become available in one municipality in a year:
+/// more is a typing error (the largest corporations let some 10,000 a year in all).
+pub const MAX_EXPECTED_HOMES: i32 = 100_000;
+
+/// Checks a corporation's expected available homes (verwacht vrijkomende woningen) for the
+/// plan: a whole number from 0 to [`MAX_EXPECTED_HOMES`].
+pub fn check_expected_homes(homes: i64) -> Result<i32, Problem> {
+    i32::try_from(homes)
+        .ok()
+        .filter(|h| (0..=MAX_EXPECTED_HOMES).contains(h))
+        .ok_or_else(|| {
+            Problem::of_field(
+                "homes",
+                format!("expected homes must be a whole number from 0 to {MAX_EXPECTED_HOMES}; got {homes}"),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +276,13 @@ mod tests {
         assert_eq!(by("medical").planned, 0);
         assert_eq!(by("medical").realised, 3);
         assert_eq!(lines[0].category, "regular");
+    }
+
+    #[test]
+    fn expected_homes_are_a_whole_number_from_zero_to_the_maximum() {
+        assert_eq!(check_expected_homes(0), Ok(0));
+        assert_eq!(check_expected_homes(100_000), Ok(100_000));
+        assert!(check_expected_homes(-1).is_err());
+        assert!(check_expected_homes(100_001).is_err());
     }
 }

@@ -95,10 +95,12 @@ pub enum AuditAction {
     ShareLinkCreated,
     /// The municipality revoked a share link.
     ShareLinkRevoked,
+    /// A corporation gave its expected available homes for a year (portal).
+    ExpectedHomesSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -114,6 +116,7 @@ impl AuditAction {
         AuditAction::SubmissionDeclared,
         AuditAction::ShareLinkCreated,
         AuditAction::ShareLinkRevoked,
+        AuditAction::ExpectedHomesSet,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -133,6 +136,7 @@ impl AuditAction {
             AuditAction::SubmissionDeclared => "submission_declared",
             AuditAction::ShareLinkCreated => "share_link_created",
             AuditAction::ShareLinkRevoked => "share_link_revoked",
+            AuditAction::ExpectedHomesSet => "expected_homes_set",
         }
     }
 }

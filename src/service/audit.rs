@@ -37,8 +37,8 @@ pub struct AuditEventBody {
     /// `letting_batch`, `letting_withdrawn`, `status_holder_target_set`,
     /// `status_holder_placement_added`, `allocation_plan_stored`, `report_published`,
     /// `alert_note_added`, `webhook_registered`, `webhook_stopped`, `webhook_delivery_retried`,
-    /// `token_created`, `token_revoked`, `submission_declared`, `share_link_created` or
-    /// `share_link_revoked`.
+    /// `token_created`, `token_revoked`, `submission_declared`, `share_link_created`,
+    /// `share_link_revoked` or `expected_homes_set`.
     pub action: String,
     /// What changed, as `kind:id` (`letting:DWB-1`, `webhook:4`, `report:2026-H1`,
     /// `submission:2026-03`).

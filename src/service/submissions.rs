@@ -106,6 +106,27 @@ pub fn declare(
     })
 }
 
+/// A corporation's receipts, newest first (the last `limit`): what it declared and when.
+pub fn receipts(
+    conn: &mut DbConnection,
+    corporation: &str,
+    limit: i64,
+) -> QueryResult<Vec<ReceiptBody>> {
+    Ok(store::of_corporation(conn, corporation, limit)?
+        .into_iter()
+        .map(|row| ReceiptBody {
+            municipality: row.municipality,
+            corporation: row.corporation,
+            month: Month::from_key(row.month)
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| row.month.to_string()),
+            lettings: usize::try_from(row.lettings).unwrap_or(0),
+            digest: row.digest,
+            declared_at: row.declared_at.and_utc(),
+        })
+        .collect())
+}
+
 /// One month of a corporation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthCompleteness {

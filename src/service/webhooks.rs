@@ -114,12 +114,14 @@ pub fn payload_withheld(change: &AlertChange) -> serde_json::Value {
 }
 
 /// Queues every change for every active webhook of its municipality. Call in the transaction
-/// that made the changes.
+/// that made the changes. The e-mails of the people who asked for them are queued with them
+/// ([`super::signal_emails`]).
 pub fn enqueue(
     conn: &mut DbConnection,
     changes: &[AlertChange],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    super::signal_emails::enqueue(conn, changes, now)?;
     let mut by_municipality: BTreeMap<&str, Vec<&AlertChange>> = BTreeMap::new();
     for change in changes {
         by_municipality

@@ -66,14 +66,18 @@ pub fn page(
                                     li { a href=(lang.link(&format!("/municipalities/{code}"))) { (lang.t("Overzicht", "Overview")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/signals"))) { (lang.t("Signalen", "Signals")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/reports"))) { (lang.t("Rapportages", "Reports")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/status-holders"))) { (lang.t("Statushouders", "Status holders")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/plan"))) { (lang.t("Verdeelplan", "Allocation plan")) } }
                                 }
                                 @if nav.corporation {
                                     li { a href=(lang.link("/upload")) { (lang.t("Aanleveren", "Upload")) } }
+                                    li { a href=(lang.link("/lettings")) { (lang.t("Eigen verhuringen", "Own lettings")) } }
                                 }
                                 @if nav.kind != OrgKind::TenantAssociation {
                                     li { a href=(lang.link("/what-if")) { (lang.t("Wat als", "What if")) } }
                                     li { a href=(lang.link("/tokens")) { (lang.t("API-tokens", "API tokens")) } }
                                 }
+                                li { a href=(lang.link("/settings")) { (lang.t("Instellingen", "Settings")) } }
                             }
                         }
                         div.who {

@@ -7,13 +7,19 @@
 pub mod chart;
 pub mod error;
 pub mod headroom_text;
+pub mod fields;
 pub mod layout;
+pub mod lettings;
 pub mod login;
 pub mod overview;
+pub mod plan;
 pub mod reports;
 pub mod session;
 pub mod share;
+pub mod settings;
 pub mod signals;
+pub mod status_holders;
+pub mod submissions;
 pub mod text;
 pub mod tokens;
 pub mod upload;
@@ -59,4 +65,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tokens::tokens)
         .service(tokens::create)
         .service(tokens::revoke);
+    cfg.service(settings::settings_page)
+        .service(settings::save_settings)
+        .service(status_holders::own_status_holders)
+        .service(status_holders::page)
+        .service(status_holders::set_target)
+        .service(status_holders::add_placement)
+        .service(plan::own_plan)
+        .service(plan::page)
+        .service(plan::store_plan)
+        .service(plan::set_expected_homes)
+        .service(lettings::list)
+        .service(lettings::withdraw_letting)
+        .service(lettings::letting_page)
+        .service(submissions::page)
+        .service(submissions::declare);
 }

@@ -1,0 +1,2 @@
+DROP TABLE signal_emails;
+DROP TABLE signal_email_subscriptions;

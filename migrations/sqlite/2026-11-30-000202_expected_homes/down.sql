@@ -1,0 +1,1 @@
+DROP TABLE expected_homes;
