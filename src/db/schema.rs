@@ -357,3 +357,18 @@ diesel::table! {
 diesel::joinable!(person_sessions -> people (person_id));
 diesel::joinable!(password_links -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(people, person_sessions, password_links);
+
+diesel::table! {
+    afspraak_updates (id) {
+        id -> BigInt,
+        municipality -> Text,
+        agreement_id -> Text,
+        afspraak_key -> Text,
+        status -> Text,
+        escalation_level -> Integer,
+        note -> Text,
+        organisation_id -> Text,
+        person -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

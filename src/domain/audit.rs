@@ -91,10 +91,12 @@ pub enum AuditAction {
     TokenRevoked,
     /// A corporation declared a month of a municipality complete (gereedmelding).
     SubmissionDeclared,
+    /// A party posted a progress update on an afspraak of the agreement.
+    AfspraakUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -108,6 +110,7 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::SubmissionDeclared,
+        AuditAction::AfspraakUpdated,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -125,6 +128,7 @@ impl AuditAction {
             AuditAction::TokenCreated => "token_created",
             AuditAction::TokenRevoked => "token_revoked",
             AuditAction::SubmissionDeclared => "submission_declared",
+            AuditAction::AfspraakUpdated => "afspraak_updated",
         }
     }
 }

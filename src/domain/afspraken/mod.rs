@@ -15,6 +15,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::metric::Metric;
+use super::organisation::{OrgKind, Organisation};
 
 /// How many days before its deadline an afspraak not yet started turns orange.
 pub const DUE_SOON_DAYS: i64 = 60;
@@ -301,6 +302,27 @@ pub fn check(afspraken: &[Afspraak]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The trekker roles an agreement file may name instead of one organisation.
+pub const TREKKER_ROLES: [&str; 4] = ["gemeente", "corporaties", "huurdersorganisaties", "alle partijen"];
+
+/// Whether `writer` may post an update on an afspraak of `municipality` led by `trekker`: the
+/// municipality on every afspraak of its own agreement, and an organisation of the municipality
+/// that is the trekker, by id or by role.
+pub fn may_update(writer: &Organisation, municipality: &str, trekker: &str) -> bool {
+    if !writer.municipalities.contains(municipality) {
+        return false;
+    }
+    match writer.kind {
+        OrgKind::Municipality => writer.id == municipality,
+        kind => {
+            trekker == writer.id
+                || trekker == "alle partijen"
+                || (trekker == "corporaties" && kind == OrgKind::Corporation)
+                || (trekker == "huurdersorganisaties" && kind == OrgKind::TenantAssociation)
+        }
+    }
 }
 
 /// The afspraak of an agreement with this key.

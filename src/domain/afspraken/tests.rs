@@ -165,3 +165,30 @@ fn statuses_and_metrics_read_back_from_their_names() {
     assert_eq!(Metric::from_name("urgent_share"), Some(Metric::UrgentShare));
     assert_eq!(Metric::from_name("urgent"), None);
 }
+
+fn org(id: &str, kind: OrgKind) -> Organisation {
+    Organisation {
+        id: id.into(),
+        kind,
+        name: id.into(),
+        municipalities: ["GM0629".to_string()].into(),
+    }
+}
+
+#[test]
+fn the_municipality_and_the_trekker_post_updates_and_others_do_not() {
+    let gm = org("GM0629", OrgKind::Municipality);
+    let dwb = org("dwb", OrgKind::Corporation);
+    let wil = org("willibrordus", OrgKind::Corporation);
+    let hv = org("rozenstein", OrgKind::TenantAssociation);
+    assert!(may_update(&gm, "GM0629", "dwb"));
+    assert!(!may_update(&gm, "GM0363", "dwb"));
+    assert!(may_update(&dwb, "GM0629", "dwb"));
+    assert!(!may_update(&wil, "GM0629", "dwb"));
+    assert!(may_update(&wil, "GM0629", "corporaties"));
+    assert!(!may_update(&hv, "GM0629", "corporaties"));
+    assert!(may_update(&hv, "GM0629", "huurdersorganisaties"));
+    assert!(may_update(&hv, "GM0629", "alle partijen"));
+    assert!(!may_update(&dwb, "GM0363", "alle partijen"));
+    assert!(!may_update(&dwb, "GM0629", "gemeente"));
+}
