@@ -53,8 +53,8 @@ impl From<UpdateRow> for AfspraakUpdateBody {
 pub struct AfspraakBody {
     /// The key that names it in this agreement (unique where the text repeats a number).
     pub key: String,
-    /// The number as the text prints it.
-    pub number: String,
+    /// The number as the text prints it, where known.
+    pub number: Option<String>,
     pub section: String,
     pub theme: String,
     pub text: String,

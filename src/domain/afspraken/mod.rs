@@ -27,8 +27,10 @@ pub struct Afspraak {
     /// The key within the agreement: the number as written, made unique where the text
     /// numbers two afspraken alike (for example `"3.1-1a"`).
     pub key: String,
-    /// The number as the text prints it.
-    pub number: String,
+    /// The number as the text prints it; absent where the source at hand quotes the afspraak
+    /// without its number.
+    #[serde(default)]
+    pub number: Option<String>,
     /// The section of the text (`"§3.1"`).
     pub section: String,
     /// The theme (thema), in Dutch as the text names it.
