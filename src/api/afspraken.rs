@@ -79,7 +79,11 @@ pub struct AfspraakUpdateRequest {
 }
 
 /// The update from the body, every problem a `422` naming its field.
-fn update_request(body: serde_json::Value) -> Result<UpdateRequest, ApiError> {
+fn update_request(
+    municipality: &str,
+    key: &str,
+    body: serde_json::Value,
+) -> Result<UpdateRequest, ApiError> {
     let serde_json::Value::Object(mut fields) = body else {
         return Err(ApiError::invalid_field(
             "",
@@ -146,6 +150,8 @@ fn update_request(body: serde_json::Value) -> Result<UpdateRequest, ApiError> {
     match (status, note, escalation_level) {
         (Some(status), Some(note), Some(escalation_level)) if problems.is_empty() => {
             Ok(UpdateRequest {
+                municipality: municipality.to_string(),
+                key: key.to_string(),
                 status,
                 escalation_level,
                 note,
@@ -188,24 +194,14 @@ pub async fn post_update(
 ) -> Result<HttpResponse, ApiError> {
     let (_, key) = path.into_inner();
     let code = caller.code().to_string();
-    let request = update_request(body.into_inner())?;
+    let request = update_request(&code, &key, body.into_inner())?;
     let writer = caller.org().clone();
     let actor = caller.actor();
     let reference = state.reference.clone();
     let now = Utc::now().naive_utc();
-    let (municipality, afspraak) = (code.clone(), key.clone());
     let outcome = caller
         .db(&state, move |conn| {
-            afspraken::post_update(
-                conn,
-                &reference,
-                &writer,
-                &actor,
-                &municipality,
-                &afspraak,
-                &request,
-                now,
-            )
+            afspraken::post_update(conn, &reference, &writer, &actor, &request, now)
         })
         .await?;
     match outcome {

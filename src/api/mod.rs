@@ -1,7 +1,7 @@
 //! The HTTP API: thin handlers over the domain and the database.
 
 pub mod afspraken;
-mod alerts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod body;

@@ -250,8 +250,10 @@ fn afspraak_body(
     }
 }
 
-/// A checked update from a request.
+/// A checked update from a request, on afspraak `key` of `municipality`'s agreement.
 pub struct UpdateRequest {
+    pub municipality: String,
+    pub key: String,
     pub status: ProgressStatus,
     pub escalation_level: i32,
     pub note: String,
@@ -264,21 +266,21 @@ pub enum UpdateOutcome {
     /// The agreement that applies today has no afspraak with that key.
     NoSuchAfspraak,
     /// Neither the municipality nor the afspraak's trekker.
-    NotAllowed { trekker: String },
+    NotAllowed {
+        trekker: String,
+    },
 }
 
-/// Posts an update on afspraak `key` of the agreement that applies to `municipality` on
-/// `now`, with its audit event, in one transaction.
+/// Posts an update on the afspraak of the agreement that applies on `now`, with its audit event, in one transaction.
 pub fn post_update(
     conn: &mut DbConnection,
     reference: &ReferenceData,
     writer: &Organisation,
     actor: &Actor,
-    municipality: &str,
-    key: &str,
     request: &UpdateRequest,
     now: NaiveDateTime,
 ) -> QueryResult<UpdateOutcome> {
+    let (municipality, key) = (request.municipality.as_str(), request.key.as_str());
     let agreement = reference
         .agreements
         .applicable(municipality, chrono::Datelike::year(&now.date()));

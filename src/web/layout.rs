@@ -62,6 +62,7 @@ pub fn page(
                                     li { a href=(lang.link(&format!("/municipalities/{code}"))) { (lang.t("Overzicht", "Overview")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/signals"))) { (lang.t("Signalen", "Signals")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/reports"))) { (lang.t("Rapportages", "Reports")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/afspraken"))) { (lang.t("Afspraken", "Agreements")) } }
                                 }
                                 @if nav.corporation {
                                     li { a href=(lang.link("/upload")) { (lang.t("Aanleveren", "Upload")) } }

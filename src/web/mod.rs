@@ -4,6 +4,7 @@
 //! person's organisation through the same [`Caller`](crate::api::auth::Caller) and access
 //! checks as the API, and reads through the same service functions.
 
+pub mod afspraken;
 pub mod chart;
 pub mod error;
 pub mod layout;
@@ -43,5 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(upload::upload_form)
         .service(upload::upload)
         .service(reports::reports)
-        .service(reports::download);
+        .service(reports::download)
+        .service(afspraken::afspraken_page)
+        .service(afspraken::post_update);
 }

@@ -6,11 +6,13 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{expect_json, letting, letting_with, TestApp};
+use crate::portal::{add_person, browser, hidden, login, text, PASSWORD};
 
 on_both_backends!(
     an_afspraak_not_done_turns_red_the_day_after_its_deadline,
     the_trekker_and_the_municipality_post_updates_and_others_may_not,
-    an_afspraak_linked_to_the_urgent_share_takes_its_state
+    an_afspraak_linked_to_the_urgent_share_takes_its_state,
+    the_portal_shows_the_lights_and_the_trekker_posts_progress
 );
 
 async fn afspraken(app: &TestApp, token: &str, on: &str) -> Value {
@@ -73,7 +75,12 @@ async fn an_afspraak_not_done_turns_red_the_day_after_its_deadline(app: TestApp)
     let afspraak = by_key(&on_the_day, &key);
     assert_eq!(afspraak["light"], "orange", "{afspraak}");
     assert_eq!(afspraak["reason"], "due_soon_not_started");
-    let day_after = afspraken(&app, &t.municipality, &(due + Duration::days(1)).to_string()).await;
+    let day_after = afspraken(
+        &app,
+        &t.municipality,
+        &(due + Duration::days(1)).to_string(),
+    )
+    .await;
     let afspraak = by_key(&day_after, &key);
     assert_eq!(afspraak["light"], "red", "{afspraak}");
     assert_eq!(afspraak["reason"], "overdue");
@@ -96,7 +103,12 @@ async fn an_afspraak_not_done_turns_red_the_day_after_its_deadline(app: TestApp)
         // A yearly afspraak is due again next year: done or, if that is near, not yet started.
         assert_ne!(afspraak["light"], "red", "{afspraak}");
     }
-    let then = afspraken(&app, &t.municipality, &(due + Duration::days(1)).to_string()).await;
+    let then = afspraken(
+        &app,
+        &t.municipality,
+        &(due + Duration::days(1)).to_string(),
+    )
+    .await;
     assert_eq!(by_key(&then, &key)["light"], "red");
 }
 
@@ -124,7 +136,8 @@ async fn the_trekker_and_the_municipality_post_updates_and_others_may_not(app: T
     assert_eq!(stored["status"], "in_progress");
 
     // The municipality escalates it.
-    let escalated = json!({"status": "delayed", "note": "Geagendeerd voor het BO.", "escalation_level": 2});
+    let escalated =
+        json!({"status": "delayed", "note": "Geagendeerd voor het BO.", "escalation_level": 2});
     expect_json(
         post_update(&app, &t.municipality, &led_by_corporations, &escalated).await,
         StatusCode::CREATED,
@@ -222,4 +235,77 @@ async fn an_afspraak_linked_to_the_urgent_share_takes_its_state(app: TestApp) {
         assert_eq!(afspraak["light"], "red");
         assert_eq!(afspraak["reason"], "figure");
     }
+}
+
+async fn the_portal_shows_the_lights_and_the_trekker_posts_progress(app: TestApp) {
+    let tokens = app.setup_wassenaar();
+    add_person(&app, "dwb", "data@dwb.nl");
+    add_person(&app, "rozenstein", "piet@rozenstein.nl");
+    let base = &app.address;
+    let page_of = |client: reqwest::Client| async move {
+        text(
+            client
+                .get(format!("{base}/municipalities/GM0629/afspraken"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    };
+
+    // The tenant association reads every afspraak with its light, and may post only where the
+    // tenant associations lead.
+    let piet = browser();
+    login(&piet, base, "piet@rozenstein.nl", PASSWORD).await;
+    let page = page_of(piet.clone()).await;
+    assert!(page.contains("Signaalwaarde: ten hoogste 30%"), "{page}");
+    assert!(page.contains("state state-"), "a light on every afspraak");
+    assert!(!page.contains("/afspraken/3.3-efg/updates"));
+
+    // The corporation leads the E/F/G afspraak: its data officer posts progress.
+    let data = browser();
+    login(&data, base, "data@dwb.nl", PASSWORD).await;
+    let page = page_of(data.clone()).await;
+    assert!(page.contains("/afspraken/3.3-efg/updates"), "{page}");
+    let without_csrf = data
+        .post(format!(
+            "{base}/municipalities/GM0629/afspraken/3.3-efg/updates"
+        ))
+        .form(&[
+            ("status", "in_progress"),
+            ("escalation_level", "0"),
+            ("note", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_csrf.status(), StatusCode::FORBIDDEN);
+    let posted = data
+        .post(format!(
+            "{base}/municipalities/GM0629/afspraken/3.3-efg/updates"
+        ))
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("status", "in_progress"),
+            ("escalation_level", "0"),
+            ("note", "Twaalf woningen met label E in uitvoering."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let page = page_of(piet).await;
+    assert!(page.contains("Twaalf woningen met label E in uitvoering."));
+
+    let audit = app
+        .get_json(&tokens.municipality, "/api/v1/municipalities/GM0629/audit")
+        .await;
+    let event = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "afspraak_updated")
+        .expect("the update's event");
+    assert_eq!(event["via"], "web");
+    assert_eq!(event["person"], "data@dwb.nl");
 }

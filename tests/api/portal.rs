@@ -24,9 +24,9 @@ on_both_backends!(
     an_upload_is_checked_first_and_a_faulty_file_stores_nothing,
 );
 
-const PASSWORD: &str = "geheim wachtwoord 1";
+pub(crate) const PASSWORD: &str = "geheim wachtwoord 1";
 
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -34,7 +34,7 @@ fn browser() -> Client {
         .unwrap()
 }
 
-fn add_person(app: &TestApp, org: &str, email: &str) {
+pub(crate) fn add_person(app: &TestApp, org: &str, email: &str) {
     let mut conn = app.pool.get().unwrap();
     quotamonitor::service::people::add_person(
         &mut conn,
@@ -49,7 +49,7 @@ fn add_person(app: &TestApp, org: &str, email: &str) {
 }
 
 /// The value of a hidden field `name` in a page.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page
         .find(&marker)
@@ -58,7 +58,7 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_string()
 }
 
-async fn text(response: Response) -> String {
+pub(crate) async fn text(response: Response) -> String {
     response.text().await.unwrap()
 }
 
@@ -71,7 +71,7 @@ fn location(response: &Response) -> String {
 }
 
 /// Posts the login form as the page gave it.
-async fn login(browser: &Client, base: &str, email: &str, password: &str) -> Response {
+pub(crate) async fn login(browser: &Client, base: &str, email: &str, password: &str) -> Response {
     let form = text(browser.get(format!("{base}/login")).send().await.unwrap()).await;
     let token = hidden(&form, "form_token");
     browser

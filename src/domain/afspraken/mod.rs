@@ -67,7 +67,11 @@ pub enum Schedule {
     /// Once, by this day (inclusive).
     Once { due: NaiveDate },
     /// Every year by this month and day (inclusive), from `first_year`.
-    Yearly { month: u32, day: u32, first_year: i32 },
+    Yearly {
+        month: u32,
+        day: u32,
+        first_year: i32,
+    },
 }
 
 /// The status a party reports in an update.
@@ -271,9 +275,7 @@ pub fn planning_light(
                 return (Light::Orange, LightReason::DueSoonNotStarted);
             }
         }
-        None if status == Some(ProgressStatus::Done) => {
-            return (Light::Green, LightReason::Done)
-        }
+        None if status == Some(ProgressStatus::Done) => return (Light::Green, LightReason::Done),
         None => {}
     }
     match status {
@@ -307,7 +309,12 @@ pub fn check(afspraken: &[Afspraak]) -> Result<(), String> {
 }
 
 /// The trekker roles an agreement file may name instead of one organisation.
-pub const TREKKER_ROLES: [&str; 4] = ["gemeente", "corporaties", "huurdersorganisaties", "alle partijen"];
+pub const TREKKER_ROLES: [&str; 4] = [
+    "gemeente",
+    "corporaties",
+    "huurdersorganisaties",
+    "alle partijen",
+];
 
 /// Whether `writer` may post an update on an afspraak of `municipality` led by `trekker`: the
 /// municipality on every afspraak of its own agreement, and an organisation of the municipality
