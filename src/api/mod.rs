@@ -1,5 +1,6 @@
 //! The HTTP API: thin handlers over the domain and the database.
 
+pub mod afspraken;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
@@ -81,6 +82,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(quota::routes)
         .configure(legal::routes)
         .configure(alerts::routes)
+        .configure(afspraken::routes)
         .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)

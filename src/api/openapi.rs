@@ -27,6 +27,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "quota", description = "Quota status per municipality and period"),
         (name = "alerts", description = "Signal alerts on the year-to-date figures"),
         (name = "status holders", description = "The status-holder task (taakstelling) per half year"),
+        (name = "afspraken", description = "The numbered afspraken of the agreement: trekker, planning, progress updates and a traffic light each"),
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
         (name = "submissions", description = "Declaring a month complete (gereedmelding), its receipt, and completeness against the data deadline"),

@@ -23,6 +23,8 @@ use crate::service::letting_changes::store_batch;
 pub const MUNICIPALITY: &str = "GM0629";
 
 /// The demonstration organisations: id, kind, name.
+mod afspraken;
+
 pub const ORGANISATIONS: [(&str, &str, &str); 5] = [
     (MUNICIPALITY, "municipality", "Gemeente Wassenaar"),
     ("dwb", "corporation", "De Wassenaarsche Bouwstichting"),
@@ -163,6 +165,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         counts.push((profile.corporation.to_string(), result));
     }
     plan_and_task(conn, reference, year, today)?;
+    afspraken::load(conn, reference, today, Utc::now().naive_utc())?;
     Ok(DemoSummary {
         year,
         tokens,

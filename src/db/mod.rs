@@ -3,6 +3,7 @@
 //! needs its own statement (multi-row insert, advisory locks) [`on_backend!`] runs the same
 //! diesel code on the concrete connection.
 
+pub mod afspraken;
 pub mod alert_notes;
 pub mod alerts;
 pub mod audit;

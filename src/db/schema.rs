@@ -411,3 +411,18 @@ diesel::table! {
         set_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    afspraak_updates (id) {
+        id -> BigInt,
+        municipality -> Text,
+        agreement_id -> Text,
+        afspraak_key -> Text,
+        status -> Text,
+        escalation_level -> Integer,
+        note -> Text,
+        organisation_id -> Text,
+        person -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

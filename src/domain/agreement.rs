@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::afspraken::Afspraak;
 use super::metric::Metric;
 
 /// The urgency categories when an agreement names none.
@@ -150,6 +151,9 @@ pub struct Agreement {
     /// The data deadline; the national one when the agreement names none.
     #[serde(default = "default_data_deadline")]
     pub data_deadline: DataDeadline,
+    /// The numbered afspraken with their trekker and planning (see [`super::afspraken`]).
+    #[serde(default)]
+    pub afspraken: Vec<Afspraak>,
 }
 
 fn default_data_deadline() -> DataDeadline {
@@ -201,6 +205,7 @@ impl Agreement {
                 local_priority_share: Some(Decimal::new(50, 2)),
             },
             data_deadline: DataDeadline::NATIONAL,
+            afspraken: Vec::new(),
         }
     }
 
@@ -280,6 +285,7 @@ impl AgreementBook {
                     }
                 }
             }
+            super::afspraken::check(&agreement.afspraken).map_err(problem)?;
             let existing = book
                 .by_municipality
                 .entry(agreement.municipality.clone())

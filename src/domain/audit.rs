@@ -97,10 +97,12 @@ pub enum AuditAction {
     ShareLinkRevoked,
     /// A corporation gave its expected available homes for a year (portal).
     ExpectedHomesSet,
+    /// A party posted a progress update on an afspraak of the agreement.
+    AfspraakUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -117,6 +119,8 @@ impl AuditAction {
         AuditAction::ShareLinkCreated,
         AuditAction::ShareLinkRevoked,
         AuditAction::ExpectedHomesSet,
+=======
+        AuditAction::AfspraakUpdated,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -137,6 +141,8 @@ impl AuditAction {
             AuditAction::ShareLinkCreated => "share_link_created",
             AuditAction::ShareLinkRevoked => "share_link_revoked",
             AuditAction::ExpectedHomesSet => "expected_homes_set",
+=======
+            AuditAction::AfspraakUpdated => "afspraak_updated",
         }
     }
 }

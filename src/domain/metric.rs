@@ -71,3 +71,21 @@ impl Metric {
         }
     }
 }
+
+impl Metric {
+    /// The metric of a client's name (`urgent_share`, …).
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Metric::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{name:?} is not a metric (urgent_share, rent_cap_share, income_exemption_share, passend_share, local_priority_share)"
+            ))
+        })
+    }
+}

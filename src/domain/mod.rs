@@ -3,6 +3,7 @@
 //! Where to find a rule (Dutch term → module):
 //! - normen per jaar, aftoppingsgrenzen, inkomensgrenzen → [`norms`]
 //! - prestatieafspraken, signaalwaarden, urgentiecategorieën → [`agreement`]
+//! - de genummerde afspraken, trekker, planning, voortgang, stoplicht → [`afspraken`]
 //! - verhuring: validatie en classificatie (sociaal, huurklasse, passend toewijzen,
 //!   vrije toewijzingsruimte, urgent) → [`letting`]
 //! - periode (maand, kwartaal, halfjaar, jaar) → [`period`]
@@ -31,6 +32,7 @@
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
+pub mod afspraken;
 pub mod agreement;
 pub mod alerts;
 pub mod allocation_plan;

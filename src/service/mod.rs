@@ -2,6 +2,7 @@
 //! writes through `db`, decides through `domain`, and knows nothing of HTTP.
 
 pub mod admin;
+pub mod afspraken;
 pub mod alert_list;
 pub mod alert_notes;
 pub mod alerts;

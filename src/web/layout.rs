@@ -68,6 +68,7 @@ pub fn page(
                                     li { a href=(lang.link(&format!("/municipalities/{code}/reports"))) { (lang.t("Rapportages", "Reports")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/status-holders"))) { (lang.t("Statushouders", "Status holders")) } }
                                     li { a href=(lang.link(&format!("/municipalities/{code}/plan"))) { (lang.t("Verdeelplan", "Allocation plan")) } }
+                                    li { a href=(lang.link(&format!("/municipalities/{code}/afspraken"))) { (lang.t("Afspraken", "Agreements")) } }
                                 }
                                 @if nav.corporation {
                                     li { a href=(lang.link("/upload")) { (lang.t("Aanleveren", "Upload")) } }

@@ -4,6 +4,7 @@
 //! person's organisation through the same [`Caller`](crate::api::auth::Caller) and access
 //! checks as the API, and reads through the same service functions.
 
+pub mod afspraken;
 pub mod chart;
 pub mod error;
 pub mod headroom_text;
@@ -80,4 +81,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(lettings::letting_page)
         .service(submissions::page)
         .service(submissions::declare);
+    cfg.service(afspraken::afspraken_page)
+        .service(afspraken::post_update);
 }

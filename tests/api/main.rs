@@ -5,6 +5,7 @@
 mod helpers;
 
 mod access;
+mod afspraken;
 mod aggregate;
 mod alerts;
 mod audit;
