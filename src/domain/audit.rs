@@ -119,7 +119,6 @@ impl AuditAction {
         AuditAction::ShareLinkCreated,
         AuditAction::ShareLinkRevoked,
         AuditAction::ExpectedHomesSet,
-=======
         AuditAction::AfspraakUpdated,
     ];
 
@@ -141,7 +140,6 @@ impl AuditAction {
             AuditAction::ShareLinkCreated => "share_link_created",
             AuditAction::ShareLinkRevoked => "share_link_revoked",
             AuditAction::ExpectedHomesSet => "expected_homes_set",
-=======
             AuditAction::AfspraakUpdated => "afspraak_updated",
         }
     }
