@@ -26,6 +26,8 @@
 //!   [`submission`]
 //! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
+//! - oordeel op de eerste pagina van de halfjaarrapportage (gehaald, bijna aan de grens,
+//!   niet gehaald, te weinig verhuringen) → [`verdict`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -50,4 +52,5 @@ pub mod small_numbers;
 pub mod status_holders;
 pub mod submission;
 pub mod upload;
+pub mod verdict;
 pub mod webhook;

@@ -22,6 +22,7 @@ mod portal;
 mod quota;
 mod report_golden;
 mod report_pdf;
+mod report_print;
 mod reports;
 mod service;
 mod small_numbers;

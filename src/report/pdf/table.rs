@@ -191,8 +191,18 @@ fn draw_title(doc: &mut Document, title: &str, continued: bool, lang: Lang) {
     doc.y -= 5.0;
 }
 
-pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_header: &str) {
-    let state_column = table.headers.iter().position(|h| h == state_header);
+pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_headers: &[&str]) {
+    let is_state = |i: usize| {
+        table
+            .headers
+            .get(i)
+            .is_some_and(|h| {
+                state_headers.iter().any(|s| match s.strip_suffix('*') {
+                    Some(prefix) => h.starts_with(prefix),
+                    None => h == s,
+                })
+            })
+    };
     let headers: Vec<Vec<u8>> = table.headers.iter().map(|h| encode(h)).collect();
     let rows: Vec<Vec<(Vec<u8>, bool)>> = table
         .rows
@@ -223,16 +233,18 @@ pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_he
             wrap_cells(
                 &texts,
                 Face::Regular,
-                &|i| match (state_column, cells.get(i)) {
-                    (Some(col), Some(Cell::Text(t))) if col == i => state_color(t, lang),
+                &|i| match cells.get(i) {
+                    Some(Cell::Text(t)) if is_state(i) => state_color(t, lang),
                     _ => INK,
                 },
             )
         })
         .collect();
 
+    // A table of two unnamed columns (label and value) has no header bar in print.
+    let header = !(doc.plain && table.headers.iter().all(String::is_empty));
     // Title, header and the first row (or the note) stay together.
-    let head = TITLE_SIZE + 8.0 + row_height(&header_cells);
+    let head = TITLE_SIZE + 8.0 + if header { row_height(&header_cells) } else { 0.0 };
     let first = body
         .first()
         .map_or(LEADING + 2.0 * PAD_Y, |r| row_height(r));
@@ -261,28 +273,32 @@ pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_he
         return;
     }
     doc.begin(b"Table");
-    draw_row(
-        doc,
-        &cols,
-        &header_cells,
-        Face::Bold,
-        b"TR",
-        Some(HEADER_FILL),
-    );
+    if header {
+        draw_row(
+            doc,
+            &cols,
+            &header_cells,
+            Face::Bold,
+            b"TR",
+            Some(HEADER_FILL),
+        );
+    }
     for row in &body {
         if !doc.fits(row_height(row)) {
             doc.end();
             doc.new_page(cols.landscape);
             draw_title(doc, &table.title, true, lang);
             doc.begin(b"Table");
-            draw_row(
-                doc,
-                &cols,
-                &header_cells,
-                Face::Bold,
-                b"Artifact",
-                Some(HEADER_FILL),
-            );
+            if header {
+                draw_row(
+                    doc,
+                    &cols,
+                    &header_cells,
+                    Face::Bold,
+                    b"Artifact",
+                    Some(HEADER_FILL),
+                );
+            }
         }
         draw_row(doc, &cols, row, Face::Regular, b"TR", None);
     }
