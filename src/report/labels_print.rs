@@ -44,5 +44,5 @@ pub(super) const LABELS: &[(&str, &str, &str)] = &[
     ("section_restatements", "Herzieningen sinds vaststelling", "Restatements since publication"),
     ("section_glossary", "Begrippen", "Glossary"),
     ("section_alerts_log", "Wanneer de signalen zijn gegeven", "When the alerts were recorded"),
-    ("charts_note", "Het aandeel per maand voor de gemeente en elke corporatie; de rode stippellijn is de norm. Een maand met te weinig verhuringen of een afgeschermd aantal heeft geen punt.", "The share per month for the municipality and each corporation; the red dashed line is the limit. A month with too few lettings or a protected count has no point."),
+    ("charts_note", "Het aandeel per maand voor de gemeente en elke corporatie; de rode stippellijn is de norm. Een open punt: te weinig verhuringen in die maand om te beoordelen; geen punt: een afgeschermd aantal.", "The share per month for the municipality and each corporation; the red dashed line is the limit. An open point: too few lettings that month to judge; no point: a protected count."),
 ];

@@ -158,8 +158,16 @@ mod tests {
         assert!(passed.contains("2026-11") && !passed.contains("2026-12"));
         let printed = print_tables(&r, tables(&r, None, Lang::Nl), Lang::Nl);
         let c = printed.iter().find(|t| t.name == "Volledigheid").unwrap();
-        assert_eq!(c.rows[0][5], Cell::Count(Some(0)), "November passed: a real 0");
-        assert_eq!(c.rows[0][6], Cell::Text("nog niet".into()), "December not yet");
+        assert_eq!(
+            c.rows[0][5],
+            Cell::Count(Some(0)),
+            "November passed: a real 0"
+        );
+        assert_eq!(
+            c.rows[0][6],
+            Cell::Text("nog niet".into()),
+            "December not yet"
+        );
         // Read on the last day, still provisional; the day after, final.
         assert!(is_provisional(&report("2026-12-31T23:00:00Z", "2026-H2")));
         assert!(!is_provisional(&report("2027-01-01T00:00:00Z", "2026-H2")));

@@ -187,9 +187,8 @@ pub fn plan_line(report: &Report, d: Option<&Disclosure>, lang: Lang) -> String 
     };
     let planned: i64 = p.lines.iter().map(|l| l.planned).sum();
     let expected: Decimal = p.lines.iter().map(|l| l.expected_to_date).sum();
-    let all_shown = d.is_none_or(|d| {
-        (0..p.lines.len()).all(|i| d.plan.get(i).copied() == Some(Shown::Exact))
-    });
+    let all_shown =
+        d.is_none_or(|d| (0..p.lines.len()).all(|i| d.plan.get(i).copied() == Some(Shown::Exact)));
     let realised: i64 = p.lines.iter().map(|l| l.realised).sum();
     let realised = if all_shown {
         realised.to_string()
@@ -197,14 +196,15 @@ pub fn plan_line(report: &Report, d: Option<&Disclosure>, lang: Lang) -> String 
         "x".into()
     };
     let expected = expected.round_dp(0).normalize();
+    let months = p.months_completed;
     match lang {
         Lang::Nl => format!(
-            "gepland {planned} verhuringen in {}, naar rato {expected} tot en met {}, gerealiseerd {realised}",
-            p.year, report.to
+            "gepland {planned} verhuringen in {}; naar rato van {months} maanden verwacht {expected}, gerealiseerd {realised}",
+            p.year
         ),
         Lang::En => format!(
-            "planned {planned} lettings in {}, {expected} pro rata up to {}, realised {realised}",
-            p.year, report.to
+            "planned {planned} lettings in {}; {expected} expected pro rata after {months} months, realised {realised}",
+            p.year
         ),
     }
 }
@@ -219,11 +219,11 @@ pub fn lines_table(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Table
         rows: vec![
             vec![
                 Cell::Text(l("status_holders_short")),
-                Cell::Text(status_holder_line(report, d, lang)),
+                Cell::Text(capitalised(&status_holder_line(report, d, lang))),
             ],
             vec![
                 Cell::Text(l("plan_short")),
-                Cell::Text(plan_line(report, d, lang)),
+                Cell::Text(capitalised(&plan_line(report, d, lang))),
             ],
         ],
         empty_note: None,
@@ -285,7 +285,8 @@ pub fn points(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<String
             let shown = d.is_none_or(|d| d.plan.get(i).copied() == Some(Shown::Exact));
             if shown && plan_lags(line.expected_to_date, line.realised) {
                 out.push(format!(
-                    "{}: {} {}, {} {}.",
+                    "{}, {}: {} {}, {} {}.",
+                    label("plan_short", lang),
                     label(&line.category, lang),
                     label("realised", lang).to_lowercase(),
                     line.realised,
@@ -300,7 +301,7 @@ pub fn points(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<String
         let missing: Vec<&str> = c
             .months
             .iter()
-            .filter(|(m, n)| **n == 0 && passed.contains(m))
+            .filter(|(m, n)| **n == 0 && passed.contains(*m))
             .map(|(m, _)| m.as_str())
             .collect();
         if !missing.is_empty() {
@@ -339,7 +340,16 @@ pub fn points(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<String
     if out.is_empty() {
         out.push(label("no_points", lang).to_string());
     }
-    out
+    out.into_iter().map(|p| capitalised(&p)).collect()
+}
+
+/// A sentence starting with a capital (a category label is written in lower case).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The points as a table of one numbered column (the PDF lays it out like the others).

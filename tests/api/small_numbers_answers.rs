@@ -677,7 +677,9 @@ fn csv_tables(text: &str) -> Vec<Vec<Vec<String>>> {
 /// The data rows of every table of an HTML report, in order, footer left out.
 fn html_tables(html: &str) -> Vec<Vec<Vec<String>>> {
     let mut tables = Vec::new();
-    for table in html.split("<table>").skip(1) {
+    for table in html.split("<table").skip(1) {
+        // `<table>` or `<table class="…">`.
+        let table = table.split_once('>').map_or("", |(_, rest)| rest);
         let table = table.split("</table>").next().unwrap();
         let body = table.split("<tbody>").nth(1).unwrap_or_default();
         let rows = body

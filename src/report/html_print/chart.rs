@@ -1,6 +1,7 @@
 //! A line chart per metric: the share month by month for the municipality and each
 //! corporation, against the limit, whose label sits right of the plot (never on a point).
-//! Months not yet begun have no place; a month whose share is withheld has no point.
+//! Months not yet begun have no place; a month whose share is withheld has no point, a month
+//! with too few lettings to judge an open one.
 
 use std::fmt::Write;
 
@@ -104,7 +105,7 @@ pub(super) fn chart(
             let Some(share) = p
                 .metric
                 .share
-                .filter(|_| shown && judged)
+                .filter(|_| shown)
                 .and_then(|s: Decimal| s.to_f64())
             else {
                 continue;
@@ -116,12 +117,14 @@ pub(super) fn chart(
                 x(at),
                 y(share)
             );
+            // A month with too few lettings to judge: an open point.
             let _ = write!(
                 svg,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{colour}\"/>",
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{colour}\" stroke=\"{colour}\"{}/>",
                 x(at),
                 y(share),
-                width + 0.6
+                width + 0.6,
+                if judged { "" } else { " class=\"hollow\"" }
             );
         }
         if !path.is_empty() {

@@ -3,8 +3,8 @@
 //! the page's margin boxes (Chromium prints them), colour kept in print.
 
 pub(super) const CSS: &str = r#"
-@page { size: A4 portrait; margin: 15mm 14mm 17mm; }
-@page wide { size: A4 landscape; margin: 14mm 14mm 16mm; }
+@page { size: A4 portrait; margin: 14mm 10mm 16mm; }
+@page wide { size: A4 landscape; margin: 12mm 10mm 14mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; color: #1d2733; margin: 0 auto; max-width: 190mm; padding: 6mm 0; }
@@ -43,4 +43,12 @@ section.wide table { font-size: 8.5pt; }
 .legend i { display: inline-block; width: 4mm; height: 1.2mm; vertical-align: middle; margin-right: 1mm; }
 footer { margin-top: 6mm; color: #4a5866; font-size: 8.5pt; }
 @media screen { body { padding: 8mm 4mm; } }
+@media print { body { max-width: none; padding: 0; } }
+table.narrow { width: auto; min-width: 55%; }
+.summary table { font-size: 9pt; }
+.summary th, .summary td { padding: 0.8mm 1.4mm; }
+.summary td.nw, .v.nw { white-space: nowrap; }
+th.n { text-align: right; }
+section.wide td:first-child { white-space: nowrap; }
+.chart .hollow { fill: #fff; stroke-width: 1.2; }
 "#;

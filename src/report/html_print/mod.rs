@@ -90,7 +90,7 @@ fn is_state_header(header: &str, lang: Lang) -> bool {
 }
 
 /// The width a table asks for on paper, roughly: the widest cell of each column at 9.5pt
-/// (about 5.6 px a character), text columns wrapping at 22 characters, plus padding.
+/// (about 5.6 px a character), text columns wrapping at 14 characters, plus padding.
 fn natural_width(table: &Table) -> f64 {
     let mut widths: Vec<f64> = table
         .headers
@@ -100,7 +100,7 @@ fn natural_width(table: &Table) -> f64 {
     for row in &table.rows {
         for (i, cell) in row.iter().enumerate() {
             let chars = match cell {
-                Cell::Text(t) => t.chars().count().min(22),
+                Cell::Text(t) => t.chars().count().min(14),
                 _ => 9,
             } as f64;
             if let Some(w) = widths.get_mut(i) {
@@ -110,6 +110,10 @@ fn natural_width(table: &Table) -> f64 {
     }
     widths.iter().map(|c| c * 5.6 + 13.0).sum()
 }
+
+/// The page's margin boxes (footer, provisional mark) in the body's face.
+const MARGIN_FONT: &str =
+    "font-family: Arial, \"Helvetica Neue\", \"DejaVu Sans\", sans-serif; font-size: 8pt; color: #4a5866;";
 
 /// A4 portrait's printable width in CSS pixels (190 mm less a margin of error).
 const PORTRAIT: f64 = 700.0;
@@ -126,11 +130,38 @@ fn table_html(out: &mut String, table: &Table, lang: Lang) {
         .iter()
         .map(|h| is_state_header(h, lang))
         .collect();
-    out.push_str("<table>");
+    // Columns of figures (no text in any row) keep their header on one line; a norm ("max.
+    // 30,0%") too.
+    let numeric: Vec<bool> = (0..table.headers.len())
+        .map(|i| {
+            table
+                .rows
+                .iter()
+                .all(|r| !matches!(r.get(i), Some(Cell::Text(_))))
+        })
+        .collect();
+    let short: Vec<bool> = (0..table.headers.len())
+        .map(|i| {
+            table.rows.iter().all(|r| match r.get(i) {
+                Some(Cell::Text(t)) => t.chars().count() <= 12 && t.split(' ').count() <= 2,
+                _ => true,
+            })
+        })
+        .collect();
+    let narrow = table.headers.len() <= 2 && numeric.last().copied().unwrap_or(false);
+    out.push_str(if narrow {
+        "<table class=\"narrow\">"
+    } else {
+        "<table>"
+    });
     if table.headers.iter().any(|h| !h.is_empty()) {
         out.push_str("<thead><tr>");
-        for h in &table.headers {
-            let _ = write!(out, "<th>{}</th>", esc(h));
+        for (i, h) in table.headers.iter().enumerate() {
+            if numeric.get(i).copied().unwrap_or(false) {
+                let _ = write!(out, "<th class=\"n\">{}</th>", esc(h));
+            } else {
+                let _ = write!(out, "<th>{}</th>", esc(h));
+            }
         }
         out.push_str("</tr></thead>");
     }
@@ -142,10 +173,14 @@ fn table_html(out: &mut String, table: &Table, lang: Lang) {
                 Cell::Text(t) if states.get(i).copied().unwrap_or(false) => {
                     let _ = write!(
                         out,
-                        "<td><span class=\"v v-{}\">{}</span></td>",
+                        "<td><span class=\"v v-{}{}\">{}</span></td>",
                         state_key(t, lang),
+                        if t.chars().count() <= 20 { " nw" } else { "" },
                         esc(t)
                     );
+                }
+                Cell::Text(t) if short.get(i).copied().unwrap_or(false) => {
+                    let _ = write!(out, "<td class=\"nw\">{}</td>", esc(t));
                 }
                 _ => out.push_str(&cell_html(cell, lang)),
             }
@@ -208,12 +243,12 @@ pub fn render(
         let _ = write!(footer_left, " · {}", l("provisional_short"));
     }
     let page_rules = format!(
-        "@page {{ @bottom-left {{ content: \"{}\"; font-size: 8pt; color: #4a5866; }} @bottom-right {{ content: \"{} \" counter(page) \" / \" counter(pages); font-size: 8pt; color: #4a5866; }}{} }}",
+        "@page {{ @bottom-left {{ content: \"{}\"; {MARGIN_FONT} }} @bottom-right {{ content: \"{} \" counter(page) \" / \" counter(pages); {MARGIN_FONT} }}{} }}",
         css_string(&footer_left),
         css_string(l("page")),
         if is_provisional(report) {
             format!(
-                " @top-center {{ content: \"{}\"; font-size: 8.5pt; font-weight: 600; color: #8a5a00; }}",
+                " @top-center {{ content: \"{}\"; {MARGIN_FONT} font-weight: 600; color: #8a5a00; }}",
                 css_string(l("provisional"))
             )
         } else {
@@ -223,7 +258,7 @@ pub fn render(
     let mut out = String::with_capacity(96 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} — {} {}</title><style>{}{page_rules}\n@page wide {{ @bottom-left {{ content: \"{}\"; font-size: 8pt; color: #4a5866; }} }}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} — {} {}</title><style>{}{page_rules}\n@page wide {{ @bottom-left {{ content: \"{}\"; {MARGIN_FONT} }} }}</style></head><body>",
         lang.code(),
         esc(l("title")),
         esc(&name),
@@ -329,7 +364,9 @@ pub fn render(
                 let _ = write!(out, "<h3>{}</h3>", esc(sub));
             }
             table_html(&mut out, table, lang);
-            explain(&mut out, &table.name, lang);
+            if !table.rows.is_empty() {
+                explain(&mut out, &table.name, lang);
+            }
         }
         out.push_str("</section>");
     }

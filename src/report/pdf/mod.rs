@@ -19,8 +19,8 @@ use super::labels::{label, Lang};
 use super::model::Report;
 use super::tables::Table;
 use metrics::{encode, width, Face};
-pub use print::render_print;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+pub use print::render_print;
 
 /// A4 in points, portrait.
 const A4: (f32, f32) = (595.28, 841.89);

@@ -38,30 +38,33 @@ fn stamp_lines(report: &Report, stamp: Stamp, lang: Lang) -> Vec<(String, String
         .read_at
         .format("%Y-%m-%d %H:%M UTC")
         .to_string();
+    let status = l("state");
+    let at = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
     let mut lines = Vec::new();
     match stamp {
         Stamp::Frozen(p) => {
             lines.push((
-                l("frozen"),
-                p.published_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                status.clone(),
+                format!("{} {}", l("frozen"), at(&p.published_at)),
             ));
             lines.push((l("digest"), p.sha256.clone()));
         }
         Stamp::LiveOfPublished(p) => {
-            lines.push((l("live"), read));
+            lines.push((status.clone(), format!("{} {read}", l("live"))));
             lines.push((
-                l("frozen"),
+                String::new(),
                 format!(
-                    "{} ({})",
-                    p.published_at.format("%Y-%m-%d %H:%M UTC"),
+                    "{} {} ({})",
+                    l("frozen"),
+                    at(&p.published_at),
                     l("section_restatements")
                 ),
             ));
         }
-        Stamp::Live => lines.push((l("live"), read)),
+        Stamp::Live => lines.push((status.clone(), format!("{} {read}", l("live")))),
     }
     if is_provisional(report) {
-        lines.push((l("provisional_short"), l("provisional")));
+        lines.push((String::new(), l("provisional")));
     }
     lines
 }
@@ -98,14 +101,16 @@ fn title_block(doc: &mut Document, report: &Report, lang: Lang, stamp: Stamp) {
         doc.y -= 13.0;
         let y = doc.y;
         doc.begin(b"P");
-        doc.text(
-            MARGIN,
-            y,
-            Face::Regular,
-            9.5,
-            GREY,
-            &encode(&format!("{key}:")),
-        );
+        if !key.is_empty() {
+            doc.text(
+                MARGIN,
+                y,
+                Face::Regular,
+                9.5,
+                GREY,
+                &encode(&format!("{key}:")),
+            );
+        }
         doc.text(
             MARGIN + key_width + 6.0,
             y,
