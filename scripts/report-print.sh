@@ -57,11 +57,12 @@ done
 if [[ -n "$docs" ]]; then
     mkdir -p "$docs"
     rm -f "$docs"/*.png
-    for f in "$out"/printed/*.pdf; do
-        pdftoppm -png -r 50 -f 1 -l 3 "$f" "$docs/html-$(basename "$f" .pdf)"
-    done
-    for f in "$out"/*.pdf; do
-        pdftoppm -png -r 50 -f 1 -l 3 "$f" "$docs/pdf-$(basename "$f" .pdf)"
+    # The first page (the summary) and the first page of tables of each, at 75 dpi.
+    for f in "$out"/printed/*.pdf "$out"/*.pdf; do
+        kind="pdf"; [[ "$f" == */printed/* ]] && kind="html"
+        for p in 1 2; do
+            pdftoppm -png -r 75 -f "$p" -l "$p" -singlefile "$f" "$docs/$kind-$(basename "$f" .pdf)-p$p"
+        done
     done
     ls -la "$docs"
 fi

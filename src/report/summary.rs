@@ -127,18 +127,29 @@ pub fn verdict_table(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Tab
             first = false;
         }
     }
+    let mut headers = vec![
+        l("scope"),
+        l("agreement_figure"),
+        l("limit"),
+        report.half_year.clone(),
+        l("verdict"),
+        before.clone(),
+        format!("{} {before}", l("verdict")),
+    ];
+    let mut title = format!("{} {}", l("summary_title"), report.half_year);
+    // Nothing a year earlier (no lettings then, or a report published before the comparison
+    // existed): no two columns of dashes, a note in the title instead.
+    if report.previous_half_year.is_empty() {
+        headers.truncate(5);
+        for row in &mut rows {
+            row.truncate(5);
+        }
+        title = format!("{title} ({} {before})", l("no_comparison"));
+    }
     Table {
         name: "Samenvatting".into(),
-        title: format!("{} {}", l("summary_title"), report.half_year),
-        headers: vec![
-            l("scope"),
-            l("agreement_figure"),
-            l("limit"),
-            report.half_year.clone(),
-            l("verdict"),
-            before.clone(),
-            format!("{} {before}", l("verdict")),
-        ],
+        title,
+        headers,
         rows,
         empty_note: Some(l("no_lettings")),
     }

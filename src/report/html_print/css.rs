@@ -47,7 +47,7 @@ footer { margin-top: 6mm; color: #4a5866; font-size: 8.5pt; }
 table.narrow { width: auto; min-width: 55%; }
 .summary table { font-size: 9pt; }
 .summary th, .summary td { padding: 0.8mm 1.4mm; }
-.summary td.nw, .v.nw { white-space: nowrap; }
+.summary td.nw, .v.nw, .summary th.n { white-space: nowrap; }
 th.n { text-align: right; }
 section.wide td:first-child { white-space: nowrap; }
 .chart .hollow { fill: #fff; stroke-width: 1.2; }
