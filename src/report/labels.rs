@@ -331,9 +331,10 @@ pub fn state_key(text: &str, lang: Lang) -> &'static str {
     STATES
         .into_iter()
         .find(|k| {
-            label(k, lang) == text
-                || METRICS.iter().any(|m| state_words(m, k, lang) == text)
-                || crate::report::summary::verdict_word(k, lang) == text
+            label(k, lang) == text || METRICS.iter().any(|m| state_words(m, k, lang) == text) || {
+                let v = crate::domain::verdict::verdict(k);
+                (if lang == Lang::Nl { v.nl } else { v.en }) == text
+            }
         })
         .unwrap_or("ok")
 }

@@ -5,8 +5,6 @@
 //! says nothing: the year-to-date quota of H1 (the same figures as the half year), monthly
 //! rows with too few lettings to judge, and months not yet passed (shown "nog niet", not 0).
 
-use std::collections::BTreeSet;
-
 use super::cells::Disclosure;
 use super::grid::{Cell, Table};
 use super::labels::{label, state_text, Lang};
@@ -28,19 +26,7 @@ pub fn is_provisional(report: &Report) -> bool {
     report.footer.read_at.date_naive() <= report.to
 }
 
-/// The months (`2026-07`) of the half year that had begun when the figures were read.
-pub fn months_passed(report: &Report) -> BTreeSet<String> {
-    let read = report.footer.read_at.date_naive();
-    super::parse_half(&report.half_year)
-        .map(|half| {
-            half.month_periods()
-                .into_iter()
-                .filter(|m| m.first_day() <= read)
-                .map(|m| m.to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+pub use super::summary::months_passed;
 
 /// The first page's tables: verdicts, the two one-line figures, the points for discussion.
 pub fn summary_tables(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<Table> {

@@ -7,6 +7,8 @@
 //! tenant association reads `<5` or `x`, or a sentence without the figure, never a number the
 //! detailed tables would withhold.
 
+use std::collections::BTreeSet;
+
 use rust_decimal::Decimal;
 
 use super::cells::{Disclosure, MetricShown};
@@ -25,6 +27,20 @@ pub const METRICS: [&str; 5] = [
     "passend_share",
     "local_priority_share",
 ];
+
+/// The months (`2026-07`) of the half year that had begun when the figures were read.
+pub fn months_passed(report: &Report) -> BTreeSet<String> {
+    let read = report.footer.read_at.date_naive();
+    super::parse_half(&report.half_year)
+        .map(|half| {
+            half.month_periods()
+                .into_iter()
+                .filter(|m| m.first_day() <= read)
+                .map(|m| m.to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// A verdict in the reader's language.
 pub fn verdict_word(state: &str, lang: Lang) -> &'static str {
@@ -307,7 +323,7 @@ pub fn points(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<String
             }
         }
     }
-    let passed = super::print::months_passed(report);
+    let passed = months_passed(report);
     for c in &report.completeness {
         let missing: Vec<&str> = c
             .months

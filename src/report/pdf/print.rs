@@ -148,7 +148,8 @@ pub fn render_print(report: &Report, tables: &[Table], lang: Lang, stamp: Stamp)
             paragraph(&mut doc, text, Face::Regular, GREY);
         }
     }
-    let mark = if is_provisional(report) {
+    // Live figures are provisional, as is a half year still running.
+    let mark = if is_provisional(report) || !matches!(stamp, Stamp::Frozen(_)) {
         format!(" · {}", label("provisional_short", lang))
     } else {
         String::new()
