@@ -9,7 +9,7 @@ pub(super) const LABELS: &[(&str, &str, &str)] = &[
     ("agreement_figure", "Afspraak", "Agreed figure"),
     ("verdict", "Oordeel", "Verdict"),
     ("no_figures", "geen gegevens", "no figures"),
-    ("no_comparison", "geen cijfers om mee te vergelijken van", "no figures to compare with of"),
+    ("no_comparison", "geen cijfers om mee te vergelijken van", "nothing to compare with in"),
     ("no_lettings", "Geen verhuringen in dit halfjaar.", "No lettings in this half year."),
     ("plus_carry_over", "plus wat is doorgeschoven", "plus what carried over"),
     ("pace", "tempo", "pace"),

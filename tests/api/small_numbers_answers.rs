@@ -897,6 +897,26 @@ pub(crate) fn printed_tables(report: &Value, expected: &[ExpectedTable]) -> Vec<
                     .filter(|(_, j)| **j)
                     .map(|(r, _)| r.clone())
                     .collect()
+            } else if *name == "Volledigheid" {
+                // A month not yet begun reads "not yet", not 0.
+                let months: Vec<&String> = report["completeness"][0]["months"]
+                    .as_object()
+                    .map(|m| m.keys().collect())
+                    .unwrap_or_default();
+                rows.iter()
+                    .map(|r| {
+                        r.iter()
+                            .zip(&months)
+                            .map(|(v, m)| {
+                                if m.as_str() <= read_month {
+                                    v.clone()
+                                } else {
+                                    "not yet".to_string()
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
             } else {
                 rows.clone()
             };
