@@ -13,6 +13,8 @@ pub(super) const LABELS: &[(&str, &str, &str)] = &[
     ("no_lettings", "Geen verhuringen in dit halfjaar.", "No lettings in this half year."),
     ("plus_carry_over", "plus wat is doorgeschoven", "plus what carried over"),
     ("pace", "tempo", "pace"),
+    ("via_lettings", "via verhuringen", "through lettings"),
+    ("otherwise", "op andere wijze", "otherwise"),
     ("on_track", "op schema", "on track"),
     ("slightly_behind", "iets achter op schema", "slightly behind"),
     ("behind", "achter op schema", "behind"),
