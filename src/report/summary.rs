@@ -380,10 +380,17 @@ pub fn points(report: &Report, d: Option<&Disclosure>, lang: Lang) -> Vec<String
         out.push(format!(
             "{} ({about}, {} {}): \u{201c}{}\u{201d}",
             label("note", lang),
-            report
-                .corporation_names
-                .get(&note.organisation)
-                .map_or(note.organisation.as_str(), String::as_str),
+            if note.organisation == report.municipality {
+                report
+                    .municipality_name
+                    .as_deref()
+                    .unwrap_or(&report.municipality)
+            } else {
+                report
+                    .corporation_names
+                    .get(&note.organisation)
+                    .map_or(note.organisation.as_str(), String::as_str)
+            },
             note.at.format("%Y-%m-%d"),
             note.text.trim()
         ));
