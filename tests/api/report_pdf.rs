@@ -153,8 +153,9 @@ fn same_figure(csv: &str, pdf: &str) -> bool {
     if let Some(percent) = pdf.strip_suffix('%') {
         return percent.parse::<Decimal>().ok() == Some((value * Decimal::ONE_HUNDRED).round_dp(1));
     }
+    // Printed amounts group thousands (English: `€ 47,699.00`).
     pdf.strip_prefix("€ ")
-        .and_then(|amount| amount.parse::<Decimal>().ok())
+        .and_then(|amount| amount.replace(',', "").parse::<Decimal>().ok())
         == Some(value.round_dp(2))
 }
 

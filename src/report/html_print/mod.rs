@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use super::cells::Disclosure;
 use super::explain::explanation;
+use super::grid::euro;
 use super::labels::{label, state_key, Lang};
 use super::model::Report;
 use super::print::{is_provisional, months_passed, Stamp};
@@ -37,28 +38,6 @@ fn decimal(text: String, lang: Lang) -> String {
         Lang::Nl => text.replace('.', ","),
         Lang::En => text,
     }
-}
-
-/// Money always with two decimals and thousands grouped: € 1.234,50 / € 1,234.50.
-pub fn euro(amount: Decimal, lang: Lang) -> String {
-    let fixed = format!("{:.2}", amount.round_dp(2));
-    let (whole, cents) = fixed.split_once('.').unwrap_or((&fixed, "00"));
-    let (sign, digits) = match whole.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", whole),
-    };
-    let (group, point) = match lang {
-        Lang::Nl => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    format!("€ {sign}{grouped}{point}{cents}")
 }
 
 fn cell_html(cell: &Cell, lang: Lang) -> String {
@@ -209,12 +188,12 @@ fn stamp_html(report: &Report, stamp: Stamp, lang: Lang) -> String {
             esc(&p.sha256)
         ),
         Stamp::LiveOfPublished(p) => format!(
-            "<div class=\"stamp\">{} {read}<small>{} ({} {}). {}</small></div>",
+            "<div class=\"stamp\">{} {read}<small>{} {} {}; {}.</small></div>",
             l("live"),
             l("live_note"),
-            l("frozen").to_lowercase(),
+            l("frozen"),
             p.published_at.format("%Y-%m-%d %H:%M UTC"),
-            l("section_restatements"),
+            l("restated_below"),
         ),
         Stamp::Live => format!(
             "<div class=\"stamp\">{} {read}<small>{}</small></div>",
@@ -377,18 +356,4 @@ pub fn render(
         report.footer.read_at.format("%Y-%m-%d %H:%M UTC")
     );
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_has_two_decimals_and_grouped_thousands() {
-        let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(euro(d("498.2"), Lang::Nl), "€ 498,20");
-        assert_eq!(euro(d("47699"), Lang::Nl), "€ 47.699,00");
-        assert_eq!(euro(d("1234567.891"), Lang::En), "€ 1,234,567.89");
-        assert_eq!(euro(d("0"), Lang::Nl), "€ 0,00");
-    }
 }

@@ -247,7 +247,14 @@ pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_he
         .iter()
         .map(|row| {
             row.iter()
-                .map(|c| (encode(&cell_text(c, lang)), !matches!(c, Cell::Text(_))))
+                .map(|c| {
+                    // The printed layout groups thousands (€ 47.699,00).
+                    let text = match c {
+                        Cell::Euro(amount) if doc.plain => crate::report::grid::euro(*amount, lang),
+                        _ => cell_text(c, lang),
+                    };
+                    (encode(&text), !matches!(c, Cell::Text(_)))
+                })
                 .collect()
         })
         .collect();
