@@ -357,3 +357,6 @@ pub fn render(
     );
     out
 }
+
+#[cfg(test)]
+mod tests;
