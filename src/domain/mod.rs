@@ -29,6 +29,8 @@
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
 //! - deellink naar een gepubliceerde rapportage (geldigheid, intrekken) → [`share_link`]
 //! - wat als: geplande verhuringen bij de echte cijfers optellen → [`what_if`]
+//! - oordeel op de eerste pagina van de halfjaarrapportage (gehaald, bijna aan de grens,
+//!   niet gehaald, te weinig verhuringen) → [`verdict`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -55,5 +57,6 @@ pub mod small_numbers;
 pub mod status_holders;
 pub mod submission;
 pub mod upload;
+pub mod verdict;
 pub mod webhook;
 pub mod what_if;

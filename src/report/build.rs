@@ -12,6 +12,7 @@ use super::model::{
     Report, ReportAgreement, ReportMetric, ReportPlan, ReportScope, ReportStatusHolders,
     TrendPoint, MODEL_VERSION,
 };
+use super::model_notes::ReportAlertNote;
 use crate::config::ReferenceData;
 use crate::db::organisations::organisations_of_municipality;
 use crate::db::quota::{count_groups, count_period_groups};
@@ -161,7 +162,7 @@ pub fn build(
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .unwrap_or(from);
-    let alerts = alert_events_between(conn, municipality, from, until)?
+    let alerts: Vec<AlertChangeRow> = alert_events_between(conn, municipality, from, until)?
         .into_iter()
         .map(|e| {
             let count = u64::try_from(e.count).unwrap_or(0);
@@ -257,6 +258,40 @@ pub fn build(
         })
         .collect();
 
+    // The same half year a year earlier, judged by that year's agreement, for the summary.
+    let previous_half_year = match half {
+        Period::Half(y, h) => {
+            let before = Period::Half(y - 1, h);
+            let groups = count_groups(conn, municipality, before.first_day(), before.last_day())?;
+            let earlier = reference.agreements.applicable(municipality, y - 1);
+            if groups.is_empty() {
+                Vec::new()
+            } else {
+                scope_bodies(&groups, &earlier)
+                    .iter()
+                    .map(ReportScope::from)
+                    .collect()
+            }
+        }
+        _ => Vec::new(),
+    };
+    let alert_ids: Vec<i64> = alerts
+        .iter()
+        .map(|a: &AlertChangeRow| a.alert_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let alert_notes = crate::db::alert_notes::of_alerts(conn, &alert_ids)?
+        .into_iter()
+        .filter(|n| n.created_at <= now)
+        .map(|n| ReportAlertNote {
+            alert_id: n.alert_id,
+            text: n.text,
+            organisation: n.organisation_id,
+            at: n.created_at.and_utc(),
+        })
+        .collect();
+
     let agreement_ref = ReportAgreement::from(&AgreementRef::from(&agreement));
     let scopes = |groups| {
         scope_bodies(groups, &agreement)
@@ -288,5 +323,7 @@ pub fn build(
             agreement_source: agreement.source.clone(),
             read_at: now.and_utc(),
         },
+        previous_half_year,
+        alert_notes,
     })
 }

@@ -43,3 +43,39 @@ pub fn scope_name(report: &Report, corporation: &Option<String>, lang: Lang) -> 
             .unwrap_or_else(|| id.clone()),
     }
 }
+
+/// Money always with two decimals and thousands grouped: € 1.234,50 / € 1,234.50.
+pub fn euro(amount: Decimal, lang: Lang) -> String {
+    let fixed = format!("{:.2}", amount.round_dp(2));
+    let (whole, cents) = fixed.split_once('.').unwrap_or((&fixed, "00"));
+    let (sign, digits) = match whole.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", whole),
+    };
+    let (group, point) = match lang {
+        Lang::Nl => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    format!("€ {sign}{grouped}{point}{cents}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_has_two_decimals_and_grouped_thousands() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(euro(d("498.2"), Lang::Nl), "€ 498,20");
+        assert_eq!(euro(d("47699"), Lang::Nl), "€ 47.699,00");
+        assert_eq!(euro(d("1234567.891"), Lang::En), "€ 1,234,567.89");
+        assert_eq!(euro(d("0"), Lang::Nl), "€ 0,00");
+    }
+}

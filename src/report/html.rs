@@ -35,7 +35,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 footer { margin-top: 6mm; color: #4a5866; font-size: 8.5pt; }
 "#;
 
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -310,13 +310,32 @@ pub fn state_text(version: u32, metric: &str, state: &str, lang: Lang) -> String
     }
 }
 
+/// A header or word as a report of `version` shows it: from layout 2 in plain words where the
+/// first layout used a specialist's term ("Noemer", "Grens", "max.").
+pub fn label_v(version: u32, key: &str, lang: Lang) -> String {
+    let plain = format!("plain_{key}");
+    if version >= 2 && label(&plain, lang) != plain {
+        label(&plain, lang).to_string()
+    } else {
+        label(key, lang).to_string()
+    }
+}
+
 /// The state key behind a state as a report shows it (a label or [`state_words`]).
 pub fn state_key(text: &str, lang: Lang) -> &'static str {
     const STATES: [&str; 5] = ["ok", "warning", "breach", "insufficient_data", "no_limit"];
     const METRICS: [&str; 3] = ["urgent_share", "rent_cap_share", "income_exemption_share"];
+    if text == label("no_figures", lang) {
+        return "no_limit";
+    }
     STATES
         .into_iter()
-        .find(|k| label(k, lang) == text || METRICS.iter().any(|m| state_words(m, k, lang) == text))
+        .find(|k| {
+            label(k, lang) == text || METRICS.iter().any(|m| state_words(m, k, lang) == text) || {
+                let v = crate::domain::verdict::verdict(k);
+                (if lang == Lang::Nl { v.nl } else { v.en }) == text
+            }
+        })
         .unwrap_or("ok")
 }
 
@@ -325,6 +344,7 @@ pub fn state_key(text: &str, lang: Lang) -> &'static str {
 pub fn label(key: &str, lang: Lang) -> &str {
     LABELS
         .iter()
+        .chain(super::labels_print::LABELS)
         .find(|(k, _, _)| *k == key)
         .map(|(_, nl, en)| if lang == Lang::Nl { *nl } else { *en })
         .unwrap_or(key)

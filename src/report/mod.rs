@@ -21,18 +21,24 @@
 pub mod build;
 pub mod cells;
 pub mod csv;
+pub mod explain;
 pub mod footer;
 pub mod grid;
 pub mod html;
+pub mod html_print;
 pub mod labels;
+mod labels_print;
 pub mod model;
+pub mod model_notes;
 pub mod pdf;
+pub mod print;
 pub mod publication;
 pub mod reconcile;
 pub mod render;
 pub mod restate;
 pub mod restate_table;
 pub mod share_links;
+pub mod summary;
 pub mod tables;
 pub mod xlsx;
 

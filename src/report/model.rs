@@ -410,6 +410,13 @@ pub struct Report {
     pub completeness: Vec<CompletenessRow>,
     /// 8. Norms and agreement used, and when the data was read.
     pub footer: Footer,
+    /// The same half year a year earlier, per scope, beside this one on the summary page
+    /// (absent in reports published before it existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_half_year: Vec<ReportScope>,
+    /// The notes on the alerts of the half year, for the points of discussion.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alert_notes: Vec<super::model_notes::ReportAlertNote>,
 }
 
 #[cfg(test)]

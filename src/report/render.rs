@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::cells::{protect_json, Disclosure, Protection};
 use super::labels::Lang;
 use super::model::Report;
+use super::print::{print_tables, summary_tables, Stamp};
 use super::publication::{PublicationBody, Reading};
 use super::restate::{restatements, Restatement};
 use super::tables::tables;
@@ -159,6 +160,14 @@ pub fn render(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Some(format!("{file}.xlsx")),
         ),
+        Format::Pdf if report.version >= 2 => {
+            let printed = printed(report, list, disclosure, lang);
+            rendered(
+                super::pdf::render_print(report, &printed, lang, stamp(extra, publication)),
+                "application/pdf",
+                Some(format!("{file}.pdf")),
+            )
+        }
         Format::Pdf => {
             let published = publication.map(|p| p.published_at.format("%Y-%m-%d").to_string());
             rendered(
@@ -167,12 +176,47 @@ pub fn render(
                 Some(format!("{file}.pdf")),
             )
         }
+        Format::Html if report.version >= 2 => {
+            let printed = printed(report, list, disclosure, lang);
+            let html = super::html_print::render(
+                report,
+                &printed,
+                disclosure,
+                lang,
+                stamp(extra, publication),
+            );
+            rendered(html.into_bytes(), "text/html; charset=utf-8", None)
+        }
         Format::Html | Format::Json => {
             let published = extra.map(|(p, _)| p.published_at.format("%Y-%m-%d").to_string());
             let html = super::html::render(report, &list, disclosure, lang, published.as_deref());
             rendered(html.into_bytes(), "text/html; charset=utf-8", None)
         }
     })
+}
+
+/// What a printed copy is: live, live of a publication, or the publication frozen.
+fn stamp<'a>(
+    extra: Option<(&'a PublicationBody, &[Restatement])>,
+    publication: Option<&'a PublicationBody>,
+) -> Stamp<'a> {
+    match (extra, publication) {
+        (Some((p, _)), _) => Stamp::LiveOfPublished(p),
+        (None, Some(p)) => Stamp::Frozen(p),
+        (None, None) => Stamp::Live,
+    }
+}
+
+/// The first page's tables, then the shared ones as print shows them (layout 2 on).
+fn printed(
+    report: &Report,
+    list: Vec<Table>,
+    disclosure: Option<&Disclosure>,
+    lang: Lang,
+) -> Vec<Table> {
+    let mut out = summary_tables(report, disclosure, lang);
+    out.extend(print_tables(report, list, lang));
+    out
 }
 
 /// The report as JSON text as `disclosure` shows it, with the publication and its

@@ -1,7 +1,7 @@
 //! The report as titled tables of typed cells: the one layout that CSV, XLSX and HTML share.
 
 use super::cells::{AlertShown, Disclosure, MetricShown, ScopeShown};
-use super::labels::{label, state_text, Lang};
+use super::labels::{label, label_v, state_text, Lang};
 use super::model::{Report, ReportScope};
 use crate::domain::disclosure::Shown;
 use crate::service::small_numbers::HalfYearShown;
@@ -90,7 +90,7 @@ fn quota_table(
                 denominator(m.denominator, ms.denominator),
                 Cell::Share(m.share.filter(|_| ms.share())),
                 Cell::Share(m.limit),
-                text(label(&m.bound, lang)),
+                text(label_v(version, &m.bound, lang)),
                 text(state_text(version, &m.metric, &m.state, lang)),
             ]);
         }
@@ -102,10 +102,10 @@ fn quota_table(
             l("scope"),
             l("metric"),
             l("count"),
-            l("denominator"),
+            label_v(version, "denominator", lang),
             l("share"),
             l("limit"),
-            l("bound"),
+            label_v(version, "bound", lang),
             l("state"),
         ],
         rows,
@@ -155,7 +155,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
             l("scope"),
             l("metric"),
             l("count"),
-            l("denominator"),
+            label_v(report.version, "denominator", lang),
             l("share"),
             l("limit"),
             l("state"),
@@ -323,7 +323,7 @@ pub fn tables(report: &Report, disclosure: Option<&Disclosure>, lang: Lang) -> V
             l("level"),
             l("state"),
             l("count"),
-            l("denominator"),
+            label_v(report.version, "denominator", lang),
             l("share"),
             l("limit"),
         ],

@@ -31,6 +31,7 @@ mod quota;
 mod report_golden;
 mod report_pdf;
 mod report_xlsx;
+mod report_print;
 mod reports;
 mod service;
 mod small_numbers;

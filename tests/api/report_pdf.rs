@@ -153,8 +153,9 @@ fn same_figure(csv: &str, pdf: &str) -> bool {
     if let Some(percent) = pdf.strip_suffix('%') {
         return percent.parse::<Decimal>().ok() == Some((value * Decimal::ONE_HUNDRED).round_dp(1));
     }
+    // Printed amounts group thousands (English: `€ 47,699.00`).
     pdf.strip_prefix("€ ")
-        .and_then(|amount| amount.parse::<Decimal>().ok())
+        .and_then(|amount| amount.replace(',', "").parse::<Decimal>().ok())
         == Some(value.round_dp(2))
 }
 
@@ -175,11 +176,53 @@ async fn the_pdf_report_shows_the_figures_of_the_csv_on_numbered_pages(app: Test
             .await,
     );
 
-    // Every table of the CSV, in order, with the same rows and figures.
-    let titles: Vec<&str> = pdf.tables.iter().map(|(t, _)| t.as_str()).collect();
+    // Layout 2 prints a first page (the verdicts, the task and the plan in one line each, the
+    // points for discussion) and ends with the glossary.
+    let first: Vec<&str> = pdf.tables[..3].iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        first,
+        [
+            // Nothing was let a year earlier: no columns to compare with.
+            "The agreements in 2026-H1 (nothing to compare with in 2025-H1)",
+            "Status holders and allocation plan",
+            "Points for discussion"
+        ]
+    );
+    assert_eq!(pdf.tables.last().map(|(t, _)| t.as_str()), Some("Glossary"));
+    let verdicts = &pdf.tables[0].1;
+    assert!(
+        verdicts.iter().all(|r| [
+            "met",
+            "close to the limit",
+            "not met",
+            "too few lettings to judge",
+            "no limit"
+        ]
+        .contains(&r[4].as_str())),
+        "{verdicts:?}"
+    );
+    // Between them every table of the CSV, in order, with the same rows and figures, as print
+    // shows them: H1's year to date (the same period as the half year) once, and only the
+    // months with enough lettings to judge.
+    let csv: Vec<(String, Vec<Vec<String>>)> = csv
+        .into_iter()
+        .filter(|(t, _)| !t.contains("Year to date"))
+        .map(|(t, rows)| {
+            let rows = if t.contains("Month by month") {
+                rows.into_iter()
+                    .filter(|r| r[7] != "too few lettings to judge")
+                    .collect()
+            } else {
+                rows
+            };
+            (t, rows)
+        })
+        .collect();
+    let printed = &pdf.tables[3..pdf.tables.len() - 1];
+    let titles: Vec<&str> = printed.iter().map(|(t, _)| t.as_str()).collect();
     let csv_titles: Vec<&str> = csv.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(titles, csv_titles);
-    for ((title, rows), (_, want)) in pdf.tables.iter().zip(&csv) {
+    for ((title, rows), (_, want)) in printed.iter().zip(&csv) {
         assert_eq!(rows.len(), want.len(), "{title}: rows");
         for (r, (row, want)) in rows.iter().zip(want).enumerate() {
             assert_eq!(row.len(), want.len(), "{title} row {r}: {row:?} {want:?}");

@@ -56,6 +56,31 @@ pub fn protect_json(value: &mut Value, report: &Report, d: &Disclosure) {
         &report.quota_year_to_date,
         &d.quota_year_to_date,
     );
+    // A figure of last year without a disclosure of its own is hidden, never left as it is.
+    let previous: Vec<ScopeShown> = report
+        .previous_half_year
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            d.previous_half_year.get(i).cloned().unwrap_or(ScopeShown {
+                lettings: Shown::Hidden,
+                excluded: Shown::Hidden,
+                non_social: Shown::Hidden,
+                metrics: vec![
+                    MetricShown {
+                        count: Shown::Hidden,
+                        denominator: Shown::Hidden,
+                    };
+                    s.metrics.len()
+                ],
+            })
+        })
+        .collect();
+    protect_scopes(
+        value.get_mut("previous_half_year"),
+        &report.previous_half_year,
+        &previous,
+    );
     if let Some(trend) = value.get_mut("trend").and_then(Value::as_array_mut) {
         for ((v, p), s) in trend.iter_mut().zip(&report.trend).zip(&d.trend) {
             protect_metric(&mut v["metric"], &p.metric, s);

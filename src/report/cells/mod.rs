@@ -86,6 +86,8 @@ pub struct BreakdownsShown {
 pub struct Disclosure {
     pub quota_half_year: Vec<ScopeShown>,
     pub quota_year_to_date: Vec<ScopeShown>,
+    /// The same half year a year earlier (the summary's comparison).
+    pub previous_half_year: Vec<ScopeShown>,
     pub trend: Vec<MetricShown>,
     pub breakdowns: BreakdownsShown,
     pub status_holders: HalfYearShown,
@@ -192,6 +194,11 @@ pub fn disclosure(
         })
         .collect();
     out.completeness = completeness(report, half, &table);
+    if let (Period::Half(y, h), false) = (half, report.previous_half_year.is_empty()) {
+        let before = protected_year(conn, reference, &report.municipality, y - 1, viewer)?;
+        out.previous_half_year =
+            previous_shown(&report.previous_half_year, Period::Half(y - 1, h), &before);
+    }
     Ok(Some(out))
 }
 
@@ -223,6 +230,7 @@ fn withheld(report: &Report) -> Disclosure {
     Disclosure {
         quota_half_year: report.quota_half_year.iter().map(scope).collect(),
         quota_year_to_date: report.quota_year_to_date.iter().map(scope).collect(),
+        previous_half_year: report.previous_half_year.iter().map(scope).collect(),
         trend: report
             .trend
             .iter()
@@ -267,9 +275,11 @@ fn withheld(report: &Report) -> Disclosure {
 }
 
 mod json;
+mod previous;
 mod table;
 #[cfg(test)]
 mod tests;
 
 pub use json::protect_json;
+use previous::previous_shown;
 use table::{completeness, protect_report};

@@ -441,6 +441,7 @@ pub(super) fn protect_report(
     Disclosure {
         quota_half_year: half_cells.iter().map(scope).collect(),
         quota_year_to_date: ytd_cells.iter().map(scope).collect(),
+        previous_half_year: Vec::new(),
         trend: trend_cells.into_iter().map(metric).collect(),
         breakdowns: BreakdownsShown {
             rent_class: rows(&rent_class),

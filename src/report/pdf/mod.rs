@@ -10,6 +10,7 @@
 //! The output depends only on its input: a published report gives the same bytes every time.
 
 mod metrics;
+mod print;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use super::model::Report;
 use super::tables::Table;
 use metrics::{encode, width, Face};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+pub use print::render_print;
 
 /// A4 in points, portrait.
 const A4: (f32, f32) = (595.28, 841.89);
@@ -46,9 +48,9 @@ pub fn render(report: &Report, tables: &[Table], lang: Lang, published: Option<&
     title_block(&mut doc, report, lang, published);
     let state = label("state", lang);
     for table in tables {
-        table::draw_table(&mut doc, table, lang, state);
+        table::draw_table(&mut doc, table, lang, &[state]);
     }
-    doc.finish(report, lang)
+    doc.finish(report, lang, "")
 }
 
 /// One page being laid out.
@@ -72,6 +74,8 @@ struct Document {
     pages: Vec<Page>,
     /// The baseline area's top: where the next thing is drawn, from the bottom of the page.
     y: f32,
+    /// The printed layout (report layout 2 on): no header bar over unnamed columns.
+    plain: bool,
 }
 
 impl Document {
@@ -132,8 +136,8 @@ impl Document {
         self.content().end_marked_content();
     }
 
-    /// Numbers every page and writes the file.
-    fn finish(mut self, report: &Report, lang: Lang) -> Vec<u8> {
+    /// Numbers every page and writes the file; `mark` follows the title in every footer.
+    fn finish(mut self, report: &Report, lang: Lang, mark: &str) -> Vec<u8> {
         let total = self.pages.len();
         let words = match lang {
             Lang::Nl => ("pagina", "van"),
@@ -144,7 +148,7 @@ impl Document {
             .clone()
             .unwrap_or_else(|| report.municipality.clone());
         let left = encode(&format!(
-            "{} · {} {}",
+            "{} · {} {}{mark}",
             label("title", lang),
             name,
             report.half_year

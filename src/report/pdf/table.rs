@@ -72,18 +72,33 @@ pub(super) struct Columns {
     pub(super) landscape: bool,
 }
 
-pub(super) fn columns(headers: &[Vec<u8>], rows: &[Vec<(Vec<u8>, bool)>]) -> Columns {
+/// `wrap_first`: the printed layout turns a page only when the table does not fit portrait
+/// with its text wrapped at spaces (each text column as wide as its longest word); otherwise a
+/// table wider than portrait unwrapped turns landscape.
+pub(super) fn columns(
+    headers: &[Vec<u8>],
+    rows: &[Vec<(Vec<u8>, bool)>],
+    wrap_first: bool,
+) -> Columns {
     let n = headers
         .len()
         .max(rows.iter().map(Vec::len).max().unwrap_or(0));
     let mut natural = vec![0.0f32; n];
     let mut numeric = vec![true; n];
     let mut any = vec![false; n];
+    let mut word = vec![0.0f32; n];
+    let longest = |text: &[u8], face: Face| {
+        text.split(|b| *b == b' ')
+            .map(|w| width(w, face, CELL_SIZE))
+            .fold(0.0, f32::max)
+    };
     for (i, h) in headers.iter().enumerate() {
         natural[i] = width(h, Face::Bold, CELL_SIZE);
+        word[i] = longest(h, Face::Bold);
     }
     for row in rows {
         for (i, (text, number)) in row.iter().enumerate() {
+            word[i] = word[i].max(longest(text, Face::Regular));
             natural[i] = natural[i].max(width(text, Face::Regular, CELL_SIZE));
             if !text.is_empty() {
                 any[i] = true;
@@ -96,12 +111,38 @@ pub(super) fn columns(headers: &[Vec<u8>], rows: &[Vec<(Vec<u8>, bool)>]) -> Col
         natural[i] += 2.0 * PAD_X;
     }
     let total: f32 = natural.iter().sum();
-    let landscape = total > Document::usable_width(false);
+    let fixed: f32 = (0..n).filter(|i| numeric[*i]).map(|i| natural[i]).sum();
+    // The narrowest the text columns go: their longest words (or the narrowest column).
+    let least: Vec<f32> = (0..n)
+        .map(|i| (word[i] + 2.0 * PAD_X).max(MIN_TEXT_COLUMN).min(natural[i]))
+        .collect();
+    let wrapped: f32 = fixed
+        + (0..n)
+            .filter(|i| !numeric[*i])
+            .map(|i| least[i])
+            .sum::<f32>();
+    let landscape = if wrap_first {
+        wrapped > Document::usable_width(false)
+    } else {
+        total > Document::usable_width(false)
+    };
     let available = Document::usable_width(landscape);
     let mut widths = natural.clone();
-    if total > available {
+    if total > available && wrap_first {
+        // Each text column gets its longest word; what is left goes in equal parts, a column
+        // that needs less than its part taking only what it needs: short columns stay whole,
+        // long ones wrap.
+        let mut text: Vec<usize> = (0..n).filter(|i| !numeric[*i]).collect();
+        text.sort_by(|a, b| (natural[*a] - least[*a]).total_cmp(&(natural[*b] - least[*b])));
+        let mut left = (available - wrapped).max(0.0);
+        for (k, &i) in text.iter().enumerate() {
+            let part = left / (text.len() - k) as f32;
+            let extra = (natural[i] - least[i]).min(part);
+            widths[i] = least[i] + extra;
+            left -= extra;
+        }
+    } else if total > available {
         // Numbers keep their width; text columns share what is left and wrap.
-        let fixed: f32 = (0..n).filter(|i| numeric[*i]).map(|i| natural[i]).sum();
         let flexible: f32 = total - fixed;
         let room = (available - fixed).max(0.0);
         for i in (0..n).filter(|i| !numeric[*i]) {
@@ -191,19 +232,33 @@ fn draw_title(doc: &mut Document, title: &str, continued: bool, lang: Lang) {
     doc.y -= 5.0;
 }
 
-pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_header: &str) {
-    let state_column = table.headers.iter().position(|h| h == state_header);
+pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_headers: &[&str]) {
+    let is_state = |i: usize| {
+        table.headers.get(i).is_some_and(|h| {
+            state_headers.iter().any(|s| match s.strip_suffix('*') {
+                Some(prefix) => h.starts_with(prefix),
+                None => h == s,
+            })
+        })
+    };
     let headers: Vec<Vec<u8>> = table.headers.iter().map(|h| encode(h)).collect();
     let rows: Vec<Vec<(Vec<u8>, bool)>> = table
         .rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|c| (encode(&cell_text(c, lang)), !matches!(c, Cell::Text(_))))
+                .map(|c| {
+                    // The printed layout groups thousands (€ 47.699,00).
+                    let text = match c {
+                        Cell::Euro(amount) if doc.plain => crate::report::grid::euro(*amount, lang),
+                        _ => cell_text(c, lang),
+                    };
+                    (encode(&text), !matches!(c, Cell::Text(_)))
+                })
                 .collect()
         })
         .collect();
-    let cols = columns(&headers, &rows);
+    let cols = columns(&headers, &rows, doc.plain);
     let wrap_cells = |texts: &[Vec<u8>], face: Face, colors: &dyn Fn(usize) -> [f32; 3]| {
         texts
             .iter()
@@ -220,19 +275,23 @@ pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_he
         .zip(&table.rows)
         .map(|(row, cells)| {
             let texts: Vec<Vec<u8>> = row.iter().map(|(t, _)| t.clone()).collect();
-            wrap_cells(
-                &texts,
-                Face::Regular,
-                &|i| match (state_column, cells.get(i)) {
-                    (Some(col), Some(Cell::Text(t))) if col == i => state_color(t, lang),
-                    _ => INK,
-                },
-            )
+            wrap_cells(&texts, Face::Regular, &|i| match cells.get(i) {
+                Some(Cell::Text(t)) if is_state(i) => state_color(t, lang),
+                _ => INK,
+            })
         })
         .collect();
 
+    // A table of two unnamed columns (label and value) has no header bar in print.
+    let header = !(doc.plain && table.headers.iter().all(String::is_empty));
     // Title, header and the first row (or the note) stay together.
-    let head = TITLE_SIZE + 8.0 + row_height(&header_cells);
+    let head = TITLE_SIZE
+        + 8.0
+        + if header {
+            row_height(&header_cells)
+        } else {
+            0.0
+        };
     let first = body
         .first()
         .map_or(LEADING + 2.0 * PAD_Y, |r| row_height(r));
@@ -261,28 +320,32 @@ pub(super) fn draw_table(doc: &mut Document, table: &Table, lang: Lang, state_he
         return;
     }
     doc.begin(b"Table");
-    draw_row(
-        doc,
-        &cols,
-        &header_cells,
-        Face::Bold,
-        b"TR",
-        Some(HEADER_FILL),
-    );
+    if header {
+        draw_row(
+            doc,
+            &cols,
+            &header_cells,
+            Face::Bold,
+            b"TR",
+            Some(HEADER_FILL),
+        );
+    }
     for row in &body {
         if !doc.fits(row_height(row)) {
             doc.end();
             doc.new_page(cols.landscape);
             draw_title(doc, &table.title, true, lang);
             doc.begin(b"Table");
-            draw_row(
-                doc,
-                &cols,
-                &header_cells,
-                Face::Bold,
-                b"Artifact",
-                Some(HEADER_FILL),
-            );
+            if header {
+                draw_row(
+                    doc,
+                    &cols,
+                    &header_cells,
+                    Face::Bold,
+                    b"Artifact",
+                    Some(HEADER_FILL),
+                );
+            }
         }
         draw_row(doc, &cols, row, Face::Regular, b"TR", None);
     }

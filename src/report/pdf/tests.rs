@@ -43,6 +43,7 @@ fn a_table_too_wide_for_portrait_turns_landscape_and_its_text_columns_wrap() {
     let narrow = columns(
         &[header("a"), header("b")],
         &[vec![(b"x".to_vec(), false), (b"1".to_vec(), true)]],
+        false,
     );
     assert!(!narrow.landscape);
     assert_eq!(narrow.numeric, vec![false, true]);
@@ -50,9 +51,27 @@ fn a_table_too_wide_for_portrait_turns_landscape_and_its_text_columns_wrap() {
     let wide = columns(
         &[header("a"), header("b")],
         &[vec![(long.clone(), false), (b"12345".to_vec(), true)]],
+        false,
     );
     assert!(wide.landscape);
     let total: f32 = wide.widths.iter().sum();
     assert!(total <= Document::usable_width(true) + 0.01, "{total}");
     assert!(wide.widths[1] >= width(b"12345", Face::Regular, CELL_SIZE));
+}
+
+#[test]
+fn the_printed_layout_wraps_text_at_spaces_before_it_turns_the_page() {
+    let sentence = b"te weinig verhuringen om te beoordelen ".repeat(6);
+    let rows = [vec![(sentence, false), (b"12".to_vec(), true)]];
+    let headers = [encode("a"), encode("b")];
+    assert!(columns(&headers, &rows, false).landscape);
+    let wrapped = columns(&headers, &rows, true);
+    assert!(!wrapped.landscape, "words wrap on portrait");
+    // No word is cut: the text column is at least as wide as its longest word.
+    assert!(wrapped.widths[0] >= width(b"verhuringen", Face::Regular, CELL_SIZE));
+    // Twelve columns of long names do not fit portrait however they wrap.
+    let name = b"Woningbouwvereniging".to_vec();
+    let many: Vec<Vec<u8>> = (0..12).map(|_| encode("x")).collect();
+    let row: Vec<(Vec<u8>, bool)> = (0..12).map(|_| (name.clone(), false)).collect();
+    assert!(columns(&many, &[row], true).landscape);
 }
