@@ -11,7 +11,7 @@ use super::model::Report;
 use super::print::{print_tables, summary_tables, Stamp};
 use super::publication::{PublicationBody, Reading};
 use super::restate::{restatements, Restatement};
-use super::tables::tables;
+use super::tables::{tables, Table};
 
 /// The formats a report is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ const H1: &str = "2026-H1";
 /// Headers of columns that hold figures (Dutch).
 const NUMBER_HEADERS: [&str; 20] = [
     "Aantal",
-    "Noemer",
+    "Waarover berekend",
     "Aandeel",
     "Norm",
     "Verhuringen",
@@ -46,7 +46,7 @@ const NUMBER_HEADERS: [&str; 20] = [
 /// Headers of columns that count households: never 1 to 4 for a tenant association.
 const COUNT_HEADERS: [&str; 9] = [
     "Aantal",
-    "Noemer",
+    "Waarover berekend",
     "Verhuringen",
     "Uitgezonderd",
     "Niet-sociaal",
@@ -241,7 +241,7 @@ fn assert_quota_figures(sheet: &Sheet, quota: &Value, names: &Value, exact: bool
             let row = rows.next().expect("a row per scope and metric");
             let at = format!("{at} {name} {}", m["metric"]);
             assert_eq!(row[0], Data::String(name.into()), "{at}");
-            for (header, field) in [("Aantal", "count"), ("Noemer", "denominator")] {
+            for (header, field) in [("Aantal", "count"), ("Waarover berekend", "denominator")] {
                 let expected = &m[field];
                 if exact || !expected.is_number() {
                     assert_figure(sheet, row, header, expected, &at);
@@ -336,10 +336,10 @@ async fn the_xlsx_holds_numbers_filters_and_a_print_setup_and_the_quota_figures(
             "Scope",
             "Metric",
             "Count",
-            "Denominator",
+            "Out of",
             "Share",
             "Limit",
-            "Bound",
+            "Kind of limit",
             "State"
         ]
     );
