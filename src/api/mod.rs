@@ -18,6 +18,7 @@ pub mod quota;
 pub mod rate_limit;
 pub mod reports;
 pub mod request_log;
+pub mod stock;
 pub mod submissions;
 pub mod webhooks;
 
@@ -84,6 +85,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)
+        .configure(stock::routes)
         .configure(submissions::routes)
         .configure(webhooks::routes);
 }

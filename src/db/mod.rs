@@ -20,6 +20,7 @@ pub mod plans;
 pub mod quota;
 pub mod report;
 pub mod schema;
+pub mod stock;
 pub mod submissions;
 pub mod webhooks;
 

@@ -26,6 +26,9 @@
 //!   [`submission`]
 //! - aanlevering: Nederlandse kolomnamen, datums (3-11-2026), ja/nee en WAAR/ONWAAR,
 //!   bedragen (€ 1.234,56), waarschuwingen bij onwaarschijnlijke waarden → [`upload`]
+//! - woningvoorraad per peildatum (VERA-eenheden), sociale voorraad, middenhuur, mutaties
+//!   (nieuwbouw, aankoop, verkoop, sloop, liberalisatie), energielabels (E/F/G, geldigheid),
+//!   conditiescore → [`stock`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -48,6 +51,7 @@ pub mod quota;
 pub mod session;
 pub mod small_numbers;
 pub mod status_holders;
+pub mod stock;
 pub mod submission;
 pub mod upload;
 pub mod webhook;

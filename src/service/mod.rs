@@ -18,6 +18,7 @@ pub mod people;
 pub mod plans;
 pub mod quota;
 pub mod small_numbers;
+pub mod stock;
 pub mod submissions;
 pub mod webhook_addresses;
 pub mod webhook_subscriptions;

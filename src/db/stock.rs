@@ -1,0 +1,421 @@
+//! Stock snapshots: every version of a corporation's units in `stock_unit_versions` (a new
+//! version only when a field changes), the snapshots per municipality and reference date in
+//! `stock_snapshots`, and which version of each unit a snapshot holds in
+//! `stock_snapshot_units`. Posting the same snapshot again writes nothing.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{stock_snapshot_units, stock_snapshots, stock_unit_versions};
+use super::DbConnection;
+use crate::domain::stock::Unit;
+use crate::on_backend;
+
+/// Rows per statement when SQLite inserts: fixed-size statements are prepared once and reused
+/// (as for lettings, `db::lettings::SQLITE_ROWS_PER_STATEMENT`).
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// Codes per query when marking versions as no longer current.
+const CODES_PER_QUERY: usize = 5_000;
+
+macro_rules! insert_in_fixed_statements {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut chunks = $rows.chunks_exact(ROWS_PER_STATEMENT);
+        for chunk in &mut chunks {
+            let rows = <&[_; ROWS_PER_STATEMENT]>::try_from(chunk).map_err(|_| {
+                diesel::result::Error::QueryBuilderError("a chunk of the wrong length".into())
+            })?;
+            diesel::insert_into($table).values(rows).execute($conn)?;
+        }
+        if !chunks.remainder().is_empty() {
+            diesel::insert_into($table)
+                .values(chunks.remainder())
+                .execute($conn)?;
+        }
+    }};
+}
+
+/// The fields of a unit in database form: codes as text, money in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stock_unit_versions)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct UnitData {
+    pub municipality: String,
+    pub unit_kind: String,
+    pub status: String,
+    pub daeb: String,
+    pub wws_points: Option<i32>,
+    pub target_rent_cents: Option<i64>,
+    pub energy_label: Option<String>,
+    pub label_method: Option<String>,
+    pub label_date: Option<NaiveDate>,
+    pub condition_score: Option<i32>,
+    pub in_service_date: Option<NaiveDate>,
+    pub in_service_reason: Option<String>,
+    pub out_of_service_date: Option<NaiveDate>,
+    pub out_of_service_reason: Option<String>,
+    pub planned_exit_date: Option<NaiveDate>,
+}
+
+fn code_of(value: Option<impl std::fmt::Display>) -> Option<String> {
+    value.map(|v| v.to_string())
+}
+
+impl UnitData {
+    pub fn of(unit: &Unit) -> Self {
+        Self {
+            municipality: unit.municipality.clone(),
+            unit_kind: unit.kind.code().to_string(),
+            status: unit.status.code().to_string(),
+            daeb: unit.daeb.code().to_string(),
+            wws_points: unit.wws_points,
+            target_rent_cents: unit.target_rent_cents,
+            energy_label: code_of(unit.energy_label),
+            label_method: code_of(unit.label_method),
+            label_date: unit.label_date,
+            condition_score: unit.condition_score,
+            in_service_date: unit.in_service_date,
+            in_service_reason: code_of(unit.in_service_reason),
+            out_of_service_date: unit.out_of_service_date,
+            out_of_service_reason: code_of(unit.out_of_service_reason),
+            planned_exit_date: unit.planned_exit_date,
+        }
+    }
+
+    /// The unit again; `None` if a stored code is not one the rules know (not expected: only
+    /// valid units are stored).
+    pub fn to_unit(&self, code: &str) -> Option<Unit> {
+        fn parsed<T: std::str::FromStr>(text: &Option<String>) -> Option<Option<T>> {
+            match text {
+                None => Some(None),
+                Some(t) => t.parse().ok().map(Some),
+            }
+        }
+        Some(Unit {
+            code: code.to_string(),
+            municipality: self.municipality.clone(),
+            kind: self.unit_kind.parse().ok()?,
+            status: self.status.parse().ok()?,
+            daeb: self.daeb.parse().ok()?,
+            wws_points: self.wws_points,
+            target_rent_cents: self.target_rent_cents,
+            energy_label: parsed(&self.energy_label)?,
+            label_method: parsed(&self.label_method)?,
+            label_date: self.label_date,
+            condition_score: self.condition_score,
+            in_service_date: self.in_service_date,
+            in_service_reason: parsed(&self.in_service_reason)?,
+            out_of_service_date: self.out_of_service_date,
+            out_of_service_reason: parsed(&self.out_of_service_reason)?,
+            planned_exit_date: self.planned_exit_date,
+        })
+    }
+}
+
+/// A new version row: flat and owned, so PostgreSQL can take it through binary COPY and SQLite
+/// in statements prepared once (as `db::letting_rows::NewLetting`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = stock_unit_versions)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewVersion {
+    corporation: String,
+    unit_code: String,
+    version: i32,
+    is_current: bool,
+    municipality: String,
+    unit_kind: String,
+    status: String,
+    daeb: String,
+    wws_points: Option<i32>,
+    target_rent_cents: Option<i64>,
+    energy_label: Option<String>,
+    label_method: Option<String>,
+    label_date: Option<NaiveDate>,
+    condition_score: Option<i32>,
+    in_service_date: Option<NaiveDate>,
+    in_service_reason: Option<String>,
+    out_of_service_date: Option<NaiveDate>,
+    out_of_service_reason: Option<String>,
+    planned_exit_date: Option<NaiveDate>,
+    recorded_at: NaiveDateTime,
+}
+
+impl NewVersion {
+    fn of(corporation: &str, code: &str, version: i32, d: UnitData, now: NaiveDateTime) -> Self {
+        Self {
+            corporation: corporation.to_string(),
+            unit_code: code.to_string(),
+            version,
+            is_current: true,
+            municipality: d.municipality,
+            unit_kind: d.unit_kind,
+            status: d.status,
+            daeb: d.daeb,
+            wws_points: d.wws_points,
+            target_rent_cents: d.target_rent_cents,
+            energy_label: d.energy_label,
+            label_method: d.label_method,
+            label_date: d.label_date,
+            condition_score: d.condition_score,
+            in_service_date: d.in_service_date,
+            in_service_reason: d.in_service_reason,
+            out_of_service_date: d.out_of_service_date,
+            out_of_service_reason: d.out_of_service_reason,
+            planned_exit_date: d.planned_exit_date,
+            recorded_at: now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = stock_snapshot_units)]
+#[diesel(treat_none_as_default_value = false)]
+struct Member {
+    snapshot_id: i64,
+    unit_code: String,
+    version: i32,
+}
+
+/// What a post of a snapshot did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnapshotWrite {
+    pub received: usize,
+    /// Units the corporation had not posted before.
+    pub created: usize,
+    /// Units with a new version.
+    pub updated: usize,
+    pub unchanged: usize,
+    /// The snapshot: `created`, `replaced` (it held other versions or units) or `unchanged`.
+    pub snapshot: SnapshotOutcome,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SnapshotOutcome {
+    #[default]
+    Created,
+    Replaced,
+    Unchanged,
+}
+
+impl SnapshotOutcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SnapshotOutcome::Created => "created",
+            SnapshotOutcome::Replaced => "replaced",
+            SnapshotOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Writes a valid snapshot of one corporation in one municipality. Call it inside a
+/// transaction, under the corporation's write lock.
+pub fn write_snapshot(
+    conn: &mut DbConnection,
+    corporation: &str,
+    municipality: &str,
+    reference_date: NaiveDate,
+    units: &[Unit],
+    now: NaiveDateTime,
+) -> QueryResult<SnapshotWrite> {
+    use stock_unit_versions as v;
+    let current: HashMap<String, (i32, UnitData)> = v::table
+        .filter(v::corporation.eq(corporation))
+        .filter(v::is_current.eq(true))
+        .select((v::unit_code, v::version, UnitData::as_select()))
+        .load::<(String, i32, UnitData)>(conn)?
+        .into_iter()
+        .map(|(code, version, data)| (code, (version, data)))
+        .collect();
+    let mut write = SnapshotWrite {
+        received: units.len(),
+        ..SnapshotWrite::default()
+    };
+    let mut versions = Vec::new();
+    let mut superseded: Vec<&str> = Vec::new();
+    let mut members: HashMap<&str, i32> = HashMap::with_capacity(units.len());
+    for unit in units {
+        let data = UnitData::of(unit);
+        let version = match current.get(&unit.code) {
+            Some((version, stored)) if *stored == data => {
+                write.unchanged += 1;
+                *version
+            }
+            found => {
+                let version = match found {
+                    Some((version, _)) => {
+                        write.updated += 1;
+                        superseded.push(&unit.code);
+                        version + 1
+                    }
+                    None => {
+                        write.created += 1;
+                        1
+                    }
+                };
+                versions.push(NewVersion::of(corporation, &unit.code, version, data, now));
+                version
+            }
+        };
+        members.insert(&unit.code, version);
+    }
+    for chunk in superseded.chunks(CODES_PER_QUERY) {
+        diesel::update(
+            v::table
+                .filter(v::corporation.eq(corporation))
+                .filter(v::is_current.eq(true))
+                .filter(v::unit_code.eq_any(chunk)),
+        )
+        .set(v::is_current.eq(false))
+        .execute(conn)?;
+    }
+    match conn {
+        DbConnection::Postgresql(c) => {
+            if !versions.is_empty() {
+                diesel::copy_from(v::table).from_insertable(&versions).execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => insert_in_fixed_statements!(c, v::table, &versions),
+    }
+    write.snapshot = write_members(conn, corporation, municipality, reference_date, &members, now)?;
+    Ok(write)
+}
+
+/// Stores which versions the snapshot holds: nothing when it already holds exactly these.
+fn write_members(
+    conn: &mut DbConnection,
+    corporation: &str,
+    municipality: &str,
+    reference_date: NaiveDate,
+    members: &HashMap<&str, i32>,
+    now: NaiveDateTime,
+) -> QueryResult<SnapshotOutcome> {
+    use stock_snapshot_units as m;
+    use stock_snapshots as s;
+    let existing: Option<i64> = s::table
+        .filter(s::corporation.eq(corporation))
+        .filter(s::municipality.eq(municipality))
+        .filter(s::reference_date.eq(reference_date))
+        .select(s::id)
+        .first(conn)
+        .optional()?;
+    let count = i64::try_from(members.len()).unwrap_or(i64::MAX);
+    let (id, outcome) = match existing {
+        Some(id) => {
+            let held: HashMap<String, i32> = m::table
+                .filter(m::snapshot_id.eq(id))
+                .select((m::unit_code, m::version))
+                .load::<(String, i32)>(conn)?
+                .into_iter()
+                .collect();
+            let same = held.len() == members.len()
+                && members
+                    .iter()
+                    .all(|(code, version)| held.get(*code) == Some(version));
+            if same {
+                return Ok(SnapshotOutcome::Unchanged);
+            }
+            diesel::delete(m::table.filter(m::snapshot_id.eq(id))).execute(conn)?;
+            diesel::update(s::table.filter(s::id.eq(id)))
+                .set((s::units.eq(count), s::updated_at.eq(now)))
+                .execute(conn)?;
+            (id, SnapshotOutcome::Replaced)
+        }
+        None => {
+            let values = (
+                s::corporation.eq(corporation),
+                s::municipality.eq(municipality),
+                s::reference_date.eq(reference_date),
+                s::units.eq(count),
+                s::posted_at.eq(now),
+                s::updated_at.eq(now),
+            );
+            let id: i64 = on_backend!(conn, c => diesel::insert_into(s::table)
+                .values(values)
+                .returning(s::id)
+                .get_result(c)?);
+            (id, SnapshotOutcome::Created)
+        }
+    };
+    let mut rows: Vec<Member> = members
+        .iter()
+        .map(|(code, version)| Member {
+            snapshot_id: id,
+            unit_code: code.to_string(),
+            version: *version,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    match conn {
+        DbConnection::Postgresql(c) => {
+            if !rows.is_empty() {
+                diesel::copy_from(m::table).from_insertable(&rows).execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => insert_in_fixed_statements!(c, m::table, &rows),
+    }
+    Ok(outcome)
+}
+
+/// A stored snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = stock_snapshots)]
+pub struct SnapshotRow {
+    pub id: i64,
+    pub corporation: String,
+    pub municipality: String,
+    pub reference_date: NaiveDate,
+    pub units: i64,
+    pub posted_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every snapshot of a municipality, by corporation and reference date.
+pub fn snapshots(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec<SnapshotRow>> {
+    use stock_snapshots as s;
+    s::table
+        .filter(s::municipality.eq(municipality))
+        .order((s::corporation.asc(), s::reference_date.asc()))
+        .select(SnapshotRow::as_select())
+        .load(conn)
+}
+
+/// The units a snapshot holds, each as the version it holds; `None` for a stored row the rules
+/// cannot read (not expected).
+pub fn snapshot_units(
+    conn: &mut DbConnection,
+    snapshot: &SnapshotRow,
+) -> QueryResult<Vec<Unit>> {
+    use stock_snapshot_units as m;
+    use stock_unit_versions as v;
+    let rows: Vec<(String, UnitData)> = m::table
+        .inner_join(
+            v::table.on(v::unit_code
+                .eq(m::unit_code)
+                .and(v::version.eq(m::version))
+                .and(v::corporation.eq(&snapshot.corporation))),
+        )
+        .filter(m::snapshot_id.eq(snapshot.id))
+        .order(m::unit_code.asc())
+        .select((m::unit_code, UnitData::as_select()))
+        .load(conn)?;
+    rows.iter()
+        .map(|(code, data)| {
+            data.to_unit(code).ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!("stored unit {code} has a code the rules do not know").into(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// How many versions the corporation's units have in all (tests and benchmarks).
+pub fn version_count(conn: &mut DbConnection, corporation: &str) -> QueryResult<i64> {
+    use stock_unit_versions as v;
+    v::table
+        .filter(v::corporation.eq(corporation))
+        .count()
+        .get_result(conn)
+}
