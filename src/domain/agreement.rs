@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::metric::Metric;
 use super::money;
+use super::new_build::NewBuildAgreement;
 use super::stock::{SocialDefinition, StockRules};
 
 /// The urgency categories when an agreement names none.
@@ -155,6 +156,9 @@ pub struct Agreement {
     /// How the stock is judged (`[stock]`); the national defaults when absent.
     #[serde(default)]
     pub stock: StockAgreement,
+    /// The new-build rule and regional target (`[new_build]`), when the agreement has them.
+    #[serde(default)]
+    pub new_build: Option<NewBuildAgreement>,
 }
 
 /// The stock clauses of an agreement: which definition of the social stock it uses, the
@@ -264,6 +268,7 @@ impl Agreement {
             },
             data_deadline: DataDeadline::NATIONAL,
             stock: StockAgreement::default(),
+            new_build: None,
         }
     }
 
@@ -400,6 +405,11 @@ mod tests {
         assert_eq!(a.warning_margin, Decimal::new(2, 2));
         assert_eq!(a.min_lettings, 20);
         assert!(a.counts_as_urgent("status_holder"));
+        let new_build = a.new_build.as_ref().unwrap();
+        assert_eq!(new_build.rule.social_min, Decimal::new(30, 2));
+        assert_eq!(new_build.rra.gross, 991);
+        assert_eq!(new_build.realisations_by_year().len(), 2);
+        assert_eq!(a.stock.efg_deadline, NaiveDate::from_ymd_opt(2029, 1, 1).unwrap());
         // "vóór 1 maart": the data of 2026 is late from 1 March 2027.
         assert_eq!(
             a.data_deadline.for_year(2026),

@@ -29,6 +29,8 @@
 //! - woningvoorraad per peildatum (VERA-eenheden), sociale voorraad, middenhuur, mutaties
 //!   (nieuwbouw, aankoop, verkoop, sloop, liberalisatie), energielabels (E/F/G, geldigheid),
 //!   conditiescore → [`stock`]
+//! - nieuwbouwmix (30% sociale huur, 40% middensegment per project), regionale
+//!   realisatieagenda (RRA): restant en benodigd tempo → [`new_build`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -43,6 +45,7 @@ pub mod letting;
 pub mod linked_tables;
 pub mod metric;
 pub mod money;
+pub mod new_build;
 pub mod norms;
 pub mod organisation;
 pub mod period;
