@@ -11,6 +11,7 @@ pub mod legal;
 pub mod letting_list;
 pub mod lettings;
 pub mod metrics;
+pub mod new_build;
 pub mod openapi;
 pub mod plans;
 pub mod query_names;
@@ -86,6 +87,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(plans::routes)
         .configure(reports::routes)
         .configure(stock::routes)
+        .configure(new_build::routes)
         .configure(submissions::routes)
         .configure(webhooks::routes);
 }

@@ -394,3 +394,41 @@ async fn unit_rows_are_their_corporation_s_only(app: TestApp) {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 }
+
+mod new_build {
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    use crate::helpers::{expect_json, TestApp};
+
+    on_both_backends!(the_rra_remainder_and_a_project_at_the_rule);
+
+    async fn the_rra_remainder_and_a_project_at_the_rule(app: TestApp) {
+        let t = app.setup_wassenaar();
+        let target = app
+            .get_json(&t.tenants, "/api/v1/municipalities/GM0629/new-build?year=2026")
+            .await;
+        assert_eq!(target["gross"], json!({"target": 991, "realised": 214, "remaining": 777, "pace_needed": 155.4}));
+        assert_eq!(target["social"]["realised"], json!(null));
+        assert_eq!(target["missing_years"], json!([2022, 2025]));
+        let check = |body: serde_json::Value| {
+            let app = &app;
+            let token = t.municipality.clone();
+            async move {
+                let response = app
+                    .client
+                    .post(app.url("/api/v1/municipalities/GM0629/new-build/check"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("sent");
+                expect_json(response, StatusCode::OK).await
+            }
+        };
+        let exact = check(json!({"social_rent": 30, "middenhuur": 20, "affordable_purchase": 20, "other": 30, "year": 2026})).await;
+        assert_eq!(exact["passes"], true);
+        let short = check(json!({"social_rent": 29, "middenhuur": 20, "affordable_purchase": 20, "other": 30, "year": 2026})).await;
+        assert_eq!((&short["social_ok"], &short["passes"]), (&json!(false), &json!(false)));
+    }
+}
