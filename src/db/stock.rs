@@ -419,3 +419,31 @@ pub fn version_count(conn: &mut DbConnection, corporation: &str) -> QueryResult<
         .count()
         .get_result(conn)
 }
+
+/// Inserts units as new versions as plainly as the database allows (PostgreSQL COPY, SQLite
+/// fixed-size multi-row statements), with no lookup, no comparison and no snapshot: the
+/// ceiling the stock benchmark compares a posted snapshot against. Not used by the service.
+pub fn insert_plain(
+    conn: &mut DbConnection,
+    corporation: &str,
+    units: &[Unit],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let rows: Vec<NewVersion> = units
+        .iter()
+        .map(|u| NewVersion::of(corporation, &u.code, 1, UnitData::of(u), now))
+        .collect();
+    conn.transaction(|conn| {
+        match conn {
+            DbConnection::Postgresql(c) => {
+                diesel::copy_from(stock_unit_versions::table)
+                    .from_insertable(&rows)
+                    .execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                insert_in_fixed_statements!(c, stock_unit_versions::table, &rows)
+            }
+        }
+        Ok(rows.len())
+    })
+}
