@@ -379,6 +379,7 @@ diesel::table! {
         out_of_service_date -> Nullable<Date>,
         out_of_service_reason -> Nullable<Text>,
         planned_exit_date -> Nullable<Date>,
+        digest -> Text,
         recorded_at -> Timestamp,
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::schema::{stock_snapshot_units, stock_snapshots, stock_unit_versions};
 use super::DbConnection;
@@ -84,6 +85,38 @@ impl UnitData {
         }
     }
 
+    /// The SHA-256 (hex) of the fields in a fixed order, each with its presence: what a post
+    /// compares a unit against.
+    pub fn digest(&self) -> String {
+        fn put(h: &mut Sha256, value: Option<String>) {
+            match value {
+                Some(v) => {
+                    h.update([1u8]);
+                    h.update(v.as_bytes());
+                }
+                None => h.update([0u8]),
+            }
+            h.update([0x1f]);
+        }
+        let mut h = Sha256::new();
+        put(&mut h, Some(self.municipality.clone()));
+        put(&mut h, Some(self.unit_kind.clone()));
+        put(&mut h, Some(self.status.clone()));
+        put(&mut h, Some(self.daeb.clone()));
+        put(&mut h, self.wws_points.map(|v| v.to_string()));
+        put(&mut h, self.target_rent_cents.map(|v| v.to_string()));
+        put(&mut h, self.energy_label.clone());
+        put(&mut h, self.label_method.clone());
+        put(&mut h, self.label_date.map(|d| d.to_string()));
+        put(&mut h, self.condition_score.map(|v| v.to_string()));
+        put(&mut h, self.in_service_date.map(|d| d.to_string()));
+        put(&mut h, self.in_service_reason.clone());
+        put(&mut h, self.out_of_service_date.map(|d| d.to_string()));
+        put(&mut h, self.out_of_service_reason.clone());
+        put(&mut h, self.planned_exit_date.map(|d| d.to_string()));
+        hex::encode(h.finalize())
+    }
+
     /// The unit again; `None` if a stored code is not one the rules know (not expected: only
     /// valid units are stored).
     pub fn to_unit(&self, code: &str) -> Option<Unit> {
@@ -139,11 +172,19 @@ struct NewVersion {
     out_of_service_date: Option<NaiveDate>,
     out_of_service_reason: Option<String>,
     planned_exit_date: Option<NaiveDate>,
+    digest: String,
     recorded_at: NaiveDateTime,
 }
 
 impl NewVersion {
-    fn of(corporation: &str, code: &str, version: i32, d: UnitData, now: NaiveDateTime) -> Self {
+    fn of(
+        corporation: &str,
+        code: &str,
+        version: i32,
+        d: UnitData,
+        digest: String,
+        now: NaiveDateTime,
+    ) -> Self {
         Self {
             corporation: corporation.to_string(),
             unit_code: code.to_string(),
@@ -164,6 +205,7 @@ impl NewVersion {
             out_of_service_date: d.out_of_service_date,
             out_of_service_reason: d.out_of_service_reason,
             planned_exit_date: d.planned_exit_date,
+            digest,
             recorded_at: now,
         }
     }
@@ -220,13 +262,13 @@ pub fn write_snapshot(
     now: NaiveDateTime,
 ) -> QueryResult<SnapshotWrite> {
     use stock_unit_versions as v;
-    let current: HashMap<String, (i32, UnitData)> = v::table
+    let current: HashMap<String, (i32, String)> = v::table
         .filter(v::corporation.eq(corporation))
         .filter(v::is_current.eq(true))
-        .select((v::unit_code, v::version, UnitData::as_select()))
-        .load::<(String, i32, UnitData)>(conn)?
+        .select((v::unit_code, v::version, v::digest))
+        .load::<(String, i32, String)>(conn)?
         .into_iter()
-        .map(|(code, version, data)| (code, (version, data)))
+        .map(|(code, version, digest)| (code, (version, digest)))
         .collect();
     let mut write = SnapshotWrite {
         received: units.len(),
@@ -237,8 +279,9 @@ pub fn write_snapshot(
     let mut members: HashMap<&str, i32> = HashMap::with_capacity(units.len());
     for unit in units {
         let data = UnitData::of(unit);
+        let digest = data.digest();
         let version = match current.get(&unit.code) {
-            Some((version, stored)) if *stored == data => {
+            Some((version, stored)) if *stored == digest => {
                 write.unchanged += 1;
                 *version
             }
@@ -254,7 +297,14 @@ pub fn write_snapshot(
                         1
                     }
                 };
-                versions.push(NewVersion::of(corporation, &unit.code, version, data, now));
+                versions.push(NewVersion::of(
+                    corporation,
+                    &unit.code,
+                    version,
+                    data,
+                    digest,
+                    now,
+                ));
                 version
             }
         };
@@ -431,7 +481,11 @@ pub fn insert_plain(
 ) -> QueryResult<usize> {
     let rows: Vec<NewVersion> = units
         .iter()
-        .map(|u| NewVersion::of(corporation, &u.code, 1, UnitData::of(u), now))
+        .map(|u| {
+            let data = UnitData::of(u);
+            let digest = data.digest();
+            NewVersion::of(corporation, &u.code, 1, data, digest, now)
+        })
         .collect();
     conn.transaction(|conn| {
         match conn {
@@ -446,4 +500,46 @@ pub fn insert_plain(
         }
         Ok(rows.len())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> UnitData {
+        UnitData {
+            municipality: "GM0629".into(),
+            unit_kind: "WOO".into(),
+            status: "VEH".into(),
+            daeb: "DAE".into(),
+            wws_points: Some(140),
+            target_rent_cents: Some(71_250),
+            energy_label: Some("B".into()),
+            label_method: None,
+            label_date: None,
+            condition_score: Some(2),
+            in_service_date: None,
+            in_service_reason: None,
+            out_of_service_date: None,
+            out_of_service_reason: None,
+            planned_exit_date: None,
+        }
+    }
+
+    #[test]
+    fn the_digest_changes_with_every_field_and_only_then() {
+        let a = data();
+        assert_eq!(a.digest(), data().digest());
+        let mut b = data();
+        b.condition_score = Some(3);
+        assert_ne!(a.digest(), b.digest());
+        // A field moved to the next one is another unit.
+        let mut c = data();
+        c.energy_label = None;
+        c.label_method = Some("B".into());
+        assert_ne!(a.digest(), c.digest());
+        let mut d = data();
+        d.label_method = Some(String::new());
+        assert_ne!(a.digest(), d.digest());
+    }
 }

@@ -2,7 +2,9 @@
 -- Keep in step with migrations/postgres: a test checks both give the same tables and columns.
 
 -- Every version of a unit (VHE) of a corporation: a new version only when a field changes.
--- `is_current` marks the latest, which a new post is compared against. Money in cents.
+-- `is_current` marks the latest, which a new post is compared against through `digest` (the
+-- SHA-256, hex, of the fields in a fixed order), so a post of unchanged units reads one short
+-- column per unit instead of every field. Money in cents.
 CREATE TABLE stock_unit_versions (
     corporation TEXT NOT NULL REFERENCES organisations (id),
     unit_code TEXT NOT NULL,
@@ -23,6 +25,7 @@ CREATE TABLE stock_unit_versions (
     out_of_service_date DATE,
     out_of_service_reason TEXT,
     planned_exit_date DATE,
+    digest TEXT NOT NULL,
     recorded_at TIMESTAMP NOT NULL,
     PRIMARY KEY (corporation, unit_code, version)
 );
