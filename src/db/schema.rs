@@ -363,7 +363,6 @@ diesel::table! {
         corporation -> Text,
         unit_code -> Text,
         version -> Integer,
-        is_current -> Bool,
         municipality -> Text,
         unit_kind -> Text,
         status -> Text,

@@ -1,5 +1,5 @@
 //! Stock snapshots: every version of a corporation's units in `stock_unit_versions` (a new
-//! version only when a field changes), the snapshots per municipality and reference date in
+//! version only when the fields differ from every stored version), the snapshots per municipality and reference date in
 //! `stock_snapshots`, and which version of each unit a snapshot holds in
 //! `stock_snapshot_units`. Posting the same snapshot again writes nothing.
 
@@ -17,9 +17,6 @@ use crate::on_backend;
 /// Rows per statement when SQLite inserts: fixed-size statements are prepared once and reused
 /// (as for lettings, `db::lettings::SQLITE_ROWS_PER_STATEMENT`).
 const ROWS_PER_STATEMENT: usize = 64;
-
-/// Codes per query when marking versions as no longer current.
-const CODES_PER_QUERY: usize = 5_000;
 
 macro_rules! insert_in_fixed_statements {
     ($conn:expr, $table:expr, $rows:expr) => {{
@@ -156,7 +153,6 @@ struct NewVersion {
     corporation: String,
     unit_code: String,
     version: i32,
-    is_current: bool,
     municipality: String,
     unit_kind: String,
     status: String,
@@ -189,7 +185,6 @@ impl NewVersion {
             corporation: corporation.to_string(),
             unit_code: code.to_string(),
             version,
-            is_current: true,
             municipality: d.municipality,
             unit_kind: d.unit_kind,
             status: d.status,
@@ -220,6 +215,13 @@ struct Member {
     version: i32,
 }
 
+/// The stored versions of one unit: the latest number, and each version by its digest.
+#[derive(Debug, Default)]
+struct Stored {
+    latest: i32,
+    versions: HashMap<String, i32>,
+}
+
 /// What a post of a snapshot did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SnapshotWrite {
@@ -228,6 +230,7 @@ pub struct SnapshotWrite {
     pub created: usize,
     /// Units with a new version.
     pub updated: usize,
+    /// Units equal to a stored version (the latest, or an earlier one): nothing stored.
     pub unchanged: usize,
     /// The snapshot: `created`, `replaced` (it held other versions or units) or `unchanged`.
     pub snapshot: SnapshotOutcome,
@@ -262,35 +265,38 @@ pub fn write_snapshot(
     now: NaiveDateTime,
 ) -> QueryResult<SnapshotWrite> {
     use stock_unit_versions as v;
-    let current: HashMap<String, (i32, String)> = v::table
+    // Every stored version of each unit: a posted unit equal to any of them (a snapshot of an
+    // earlier date posted again after a later one) is that version, not a new one.
+    let mut stored: HashMap<String, Stored> = HashMap::new();
+    for (code, version, digest) in v::table
         .filter(v::corporation.eq(corporation))
-        .filter(v::is_current.eq(true))
         .select((v::unit_code, v::version, v::digest))
         .load::<(String, i32, String)>(conn)?
-        .into_iter()
-        .map(|(code, version, digest)| (code, (version, digest)))
-        .collect();
+    {
+        let entry = stored.entry(code).or_default();
+        entry.latest = entry.latest.max(version);
+        entry.versions.insert(digest, version);
+    }
     let mut write = SnapshotWrite {
         received: units.len(),
         ..SnapshotWrite::default()
     };
     let mut versions = Vec::new();
-    let mut superseded: Vec<&str> = Vec::new();
     let mut members: HashMap<&str, i32> = HashMap::with_capacity(units.len());
     for unit in units {
         let data = UnitData::of(unit);
         let digest = data.digest();
-        let version = match current.get(&unit.code) {
-            Some((version, stored)) if *stored == digest => {
+        let known = stored.get(&unit.code);
+        let version = match known.and_then(|k| k.versions.get(&digest)) {
+            Some(version) => {
                 write.unchanged += 1;
                 *version
             }
-            found => {
-                let version = match found {
-                    Some((version, _)) => {
+            None => {
+                let version = match known {
+                    Some(k) => {
                         write.updated += 1;
-                        superseded.push(&unit.code);
-                        version + 1
+                        k.latest + 1
                     }
                     None => {
                         write.created += 1;
@@ -309,16 +315,6 @@ pub fn write_snapshot(
             }
         };
         members.insert(&unit.code, version);
-    }
-    for chunk in superseded.chunks(CODES_PER_QUERY) {
-        diesel::update(
-            v::table
-                .filter(v::corporation.eq(corporation))
-                .filter(v::is_current.eq(true))
-                .filter(v::unit_code.eq_any(chunk)),
-        )
-        .set(v::is_current.eq(false))
-        .execute(conn)?;
     }
     match conn {
         DbConnection::Postgresql(c) => {

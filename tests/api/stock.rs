@@ -432,3 +432,68 @@ mod new_build {
         assert_eq!((&short["social_ok"], &short["passes"]), (&json!(false), &json!(false)));
     }
 }
+
+mod demo {
+    use quotamonitor::cli::demo;
+    use quotamonitor::config::ReferenceData;
+    use serde_json::json;
+
+    use crate::helpers::TestApp;
+
+    on_both_backends!(the_demo_stock_has_a_year_of_changes_and_loads_again_unchanged);
+
+    async fn the_demo_stock_has_a_year_of_changes_and_loads_again_unchanged(app: TestApp) {
+        let reference = ReferenceData::load(Some(std::path::Path::new("config"))).unwrap();
+        let load = || {
+            let mut conn = app.pool.get().unwrap();
+            demo::load(&mut conn, &reference).unwrap()
+        };
+        let summary = load();
+        let versions = || {
+            let mut conn = app.pool.get().unwrap();
+            quotamonitor::db::stock::version_count(&mut conn, "dwb").unwrap()
+        };
+        let before = versions();
+        let summary_again = load();
+        assert_eq!(versions(), before);
+        let token = summary_again
+            .tokens
+            .iter()
+            .find(|(id, _, _)| id == "GM0629")
+            .map(|(_, _, t)| t.clone())
+            .unwrap();
+        let year = summary.year;
+        let changes = app
+            .get_json(
+                &token,
+                &format!(
+                    "/api/v1/municipalities/GM0629/stock/changes?from={}-01-01&to={year}-01-01",
+                    year - 1
+                ),
+            )
+            .await;
+        let total = &changes["total"];
+        for (side, cause) in [
+            ("removals", "sale"),
+            ("removals", "demolition"),
+            ("removals", "liberalisation"),
+            ("additions", "new_build"),
+        ] {
+            assert!(
+                total[side][cause].as_u64().unwrap_or(0) > 0,
+                "no {cause} in {total}"
+            );
+        }
+        assert_eq!(total["counts"]["correction"], json!(0));
+        let stock = app
+            .get_json(
+                &token,
+                &format!("/api/v1/municipalities/GM0629/stock?date={year}-06-01"),
+            )
+            .await;
+        let figures = &stock["total"]["figures"];
+        for name in ["efg", "efg_planned_exit", "labels_expiring", "condition_5_or_6", "middenhuur"] {
+            assert!(figures[name].as_u64().unwrap_or(0) > 0, "no {name} in {figures}");
+        }
+    }
+}

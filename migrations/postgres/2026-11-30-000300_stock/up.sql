@@ -1,15 +1,14 @@
 -- The housing stock as corporations post it per municipality and reference date (PostgreSQL).
 -- Keep in step with migrations/sqlite: a test checks both give the same tables and columns.
 
--- Every version of a unit (VHE) of a corporation: a new version only when a field changes.
--- `is_current` marks the latest, which a new post is compared against through `digest` (the
--- SHA-256, hex, of the fields in a fixed order), so a post of unchanged units reads one short
--- column per unit instead of every field. Money in cents.
+-- Every version of a unit (VHE) of a corporation: a new version only when the fields differ
+-- from every stored version. A post compares through `digest` (the SHA-256, hex, of the
+-- fields in a fixed order), so a post of unchanged units reads one short column per version
+-- instead of every field. Money in cents.
 CREATE TABLE stock_unit_versions (
     corporation TEXT NOT NULL REFERENCES organisations (id),
     unit_code TEXT NOT NULL,
     version INTEGER NOT NULL,
-    is_current BOOLEAN NOT NULL,
     municipality TEXT NOT NULL,
     unit_kind TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -29,7 +28,6 @@ CREATE TABLE stock_unit_versions (
     recorded_at TIMESTAMP NOT NULL,
     PRIMARY KEY (corporation, unit_code, version)
 );
-CREATE INDEX stock_unit_versions_current ON stock_unit_versions (corporation, is_current);
 
 -- One snapshot per corporation, municipality and reference date; posting it again replaces
 -- which unit versions it holds (and changes nothing when they are the same).
