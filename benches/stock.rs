@@ -38,7 +38,9 @@ fn units_arg() -> usize {
 /// N realistic units of one corporation in Wassenaar, as JSON.
 fn snapshot_json(n: usize) -> String {
     let labels = ["A", "B", "B", "C", "A++", "D", "E", "B", "A+", "C", "G"];
-    let statuses = ["VEH", "VEH", "VEH", "VEH", "VEH", "VEH", "VEH", "LEE", "VEH", "VEH"];
+    let statuses = [
+        "VEH", "VEH", "VEH", "VEH", "VEH", "VEH", "VEH", "LEE", "VEH", "VEH",
+    ];
     let mut out = String::with_capacity(n * 330);
     out.push_str("{\"units\":[");
     for i in 0..n {
@@ -87,7 +89,10 @@ impl Drop for Database {
 fn new_database(backend: &str, server: &str, label: &str) -> Database {
     if backend == "sqlite" {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join(format!("{label}.db")).display());
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join(format!("{label}.db")).display()
+        );
         return Database {
             url,
             drop: None,
@@ -133,7 +138,9 @@ fn main() {
     println!(
         "stock benchmark: a snapshot of {n} units ({:.1} MiB of JSON), {} cores",
         body.len() as f64 / 1048576.0,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     );
     println!(
         "{:<9} {:>14} {:>12} {:>14} {:>14} {:>10}",
@@ -161,21 +168,36 @@ fn main() {
         let mut c = pool.get().unwrap();
         let post = |c: &mut db::DbConnection| {
             let started = Instant::now();
-            let answer = post_snapshot(c, "bench", "GM0629", date, &units, Utc::now().naive_utc(), Commit::Yes)
-                .unwrap();
+            let answer = post_snapshot(
+                c,
+                "bench",
+                "GM0629",
+                date,
+                &units,
+                Utc::now().naive_utc(),
+                Commit::Yes,
+            )
+            .unwrap();
             (started.elapsed().as_secs_f64(), answer)
         };
         let (first, answer) = post(&mut c);
         assert_eq!(answer.created, n);
         let (again, answer) = post(&mut c);
-        assert_eq!((answer.unchanged, answer.snapshot.as_str()), (n, "unchanged"));
+        assert_eq!(
+            (answer.unchanged, answer.snapshot.as_str()),
+            (n, "unchanged")
+        );
 
         let plain_db = new_database(backend, &server, "plain");
         let plain_pool = pool_with_corporation(&plain_db.url);
         let started = Instant::now();
-        let inserted =
-            db::stock::insert_plain(&mut plain_pool.get().unwrap(), "bench", &units, Utc::now().naive_utc())
-                .unwrap();
+        let inserted = db::stock::insert_plain(
+            &mut plain_pool.get().unwrap(),
+            "bench",
+            &units,
+            Utc::now().naive_utc(),
+        )
+        .unwrap();
         let plain = started.elapsed().as_secs_f64();
         assert_eq!(inserted, n);
         println!(

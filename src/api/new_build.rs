@@ -92,7 +92,11 @@ pub struct NewBuildBody {
     pub missing_years: Vec<i32>,
 }
 
-fn clauses(state: &AppState, code: &str, year: i32) -> Result<(String, NewBuildAgreement), ApiError> {
+fn clauses(
+    state: &AppState,
+    code: &str,
+    year: i32,
+) -> Result<(String, NewBuildAgreement), ApiError> {
     let agreement = state.reference.agreements.applicable(code, year);
     match agreement.new_build {
         Some(new_build) => Ok((agreement.id, new_build)),

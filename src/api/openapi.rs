@@ -109,8 +109,7 @@ fn declare_load_answers(document: &mut utoipa::openapi::OpenApi) {
          Retry-After seconds",
     );
     for (path, item) in document.paths.paths.iter_mut() {
-        let is_ingest =
-            path == "/api/v1/lettings" || path.ends_with("/stock/snapshots");
+        let is_ingest = path == "/api/v1/lettings" || path.ends_with("/stock/snapshots");
         for (method, operation) in [
             ("get", &mut item.get),
             ("put", &mut item.put),

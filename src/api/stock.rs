@@ -159,7 +159,8 @@ pub async fn post_stock_snapshot(
     let posted_for = municipality.clone();
     let (sender, body) = body::channel();
     let parse = spawn_blocking_with_span(move || {
-        let batch = ingest::read_records::<RawUnit>(body, format, max_records).map_err(body_error)?;
+        let batch =
+            ingest::read_records::<RawUnit>(body, format, max_records).map_err(body_error)?;
         let ctx = UnitContext {
             municipality: &posted_for,
             reference_date,
@@ -174,7 +175,12 @@ pub async fn post_stock_snapshot(
             problems,
         })
     });
-    let forward = body::forward(payload, sender, state.max_body_bytes, state.body_read_timeout);
+    let forward = body::forward(
+        payload,
+        sender,
+        state.max_body_bytes,
+        state.body_read_timeout,
+    );
     let units = match select(pin!(parse), pin!(forward)).await {
         Either::Left((parsed, _unread)) => parsed??,
         Either::Right((forwarded, parse)) => {
@@ -246,7 +252,9 @@ pub async fn get_stock(
     let viewer = Viewer::of(caller.org(), &code);
     let reference = state.reference.clone();
     let body = caller
-        .db(&state, move |conn| stock_at(conn, &reference, &code, day, &viewer))
+        .db(&state, move |conn| {
+            stock_at(conn, &reference, &code, day, &viewer)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(body))
 }

@@ -54,12 +54,12 @@ fn home(prefix: &str, i: usize, first_year: i32) -> Unit {
         code: format!("{prefix}-{i:04}"),
         municipality: MUNICIPALITY.into(),
         kind: UnitKind::Dwelling,
-        status: if i % 29 == 0 {
+        status: if i.is_multiple_of(29) {
             UnitStatus::Vacant
         } else {
             UnitStatus::Let
         },
-        daeb: if i % 13 == 0 {
+        daeb: if i.is_multiple_of(13) {
             DaebLabel::NonDaeb
         } else {
             DaebLabel::Daeb
@@ -69,14 +69,23 @@ fn home(prefix: &str, i: usize, first_year: i32) -> Unit {
         energy_label: Some(label),
         label_method: Some(LabelMethod::Nta8800),
         // Registered between 2015 and 2024: some expire within the year.
-        label_date: Some(day(2015 + (i % 10) as i32, 1 + (i % 12) as u32, 1 + (i % 28) as u32)),
-        condition_score: Some(if i % 151 == 7 { 6 } else { 1 + ((i * 7) % 4) as i32 }),
+        label_date: Some(day(
+            2015 + (i % 10) as i32,
+            1 + (i % 12) as u32,
+            1 + (i % 28) as u32,
+        )),
+        condition_score: Some(if i % 151 == 7 {
+            6
+        } else {
+            1 + ((i * 7) % 4) as i32
+        }),
         in_service_date: Some(day((first_year - 66) + (i % 60) as i32, 6, 1)),
         in_service_reason: Some(InServiceReason::NewBuild),
         out_of_service_date: None,
         out_of_service_reason: None,
         // A G home to be demolished within the agreement is off the E/F/G path.
-        planned_exit_date: (label == EnergyLabel::G && i % 2 == 1).then(|| day(first_year + 3, 6, 1)),
+        planned_exit_date: (label == EnergyLabel::G && i % 2 == 1)
+            .then(|| day(first_year + 3, 6, 1)),
     }
 }
 
@@ -98,7 +107,7 @@ fn a_year_later(mut unit: Unit, i: usize, year: i32) -> Unit {
         // Let again above the limit: liberalised.
         unit.target_rent_cents = Some(98_500);
     }
-    if unit.energy_label == Some(EnergyLabel::E) && i % 3 == 0 {
+    if unit.energy_label == Some(EnergyLabel::E) && i.is_multiple_of(3) {
         unit.energy_label = Some(EnergyLabel::B);
         unit.label_date = Some(day(year - 1, 10, 1));
     }

@@ -319,12 +319,21 @@ pub fn write_snapshot(
     match conn {
         DbConnection::Postgresql(c) => {
             if !versions.is_empty() {
-                diesel::copy_from(v::table).from_insertable(&versions).execute(c)?;
+                diesel::copy_from(v::table)
+                    .from_insertable(&versions)
+                    .execute(c)?;
             }
         }
         DbConnection::Sqlite(c) => insert_in_fixed_statements!(c, v::table, &versions),
     }
-    write.snapshot = write_members(conn, corporation, municipality, reference_date, &members, now)?;
+    write.snapshot = write_members(
+        conn,
+        corporation,
+        municipality,
+        reference_date,
+        &members,
+        now,
+    )?;
     Ok(write)
 }
 
@@ -396,7 +405,9 @@ fn write_members(
     match conn {
         DbConnection::Postgresql(c) => {
             if !rows.is_empty() {
-                diesel::copy_from(m::table).from_insertable(&rows).execute(c)?;
+                diesel::copy_from(m::table)
+                    .from_insertable(&rows)
+                    .execute(c)?;
             }
         }
         DbConnection::Sqlite(c) => insert_in_fixed_statements!(c, m::table, &rows),
@@ -429,10 +440,7 @@ pub fn snapshots(conn: &mut DbConnection, municipality: &str) -> QueryResult<Vec
 
 /// The units a snapshot holds, each as the version it holds; `None` for a stored row the rules
 /// cannot read (not expected).
-pub fn snapshot_units(
-    conn: &mut DbConnection,
-    snapshot: &SnapshotRow,
-) -> QueryResult<Vec<Unit>> {
+pub fn snapshot_units(conn: &mut DbConnection, snapshot: &SnapshotRow) -> QueryResult<Vec<Unit>> {
     use stock_snapshot_units as m;
     use stock_unit_versions as v;
     let rows: Vec<(String, UnitData)> = m::table

@@ -193,8 +193,7 @@ impl Default for StockAgreement {
             middenhuur_max_points: 186,
             // Nationale prestatieafspraken (2022): no E, F or G label left after 2028.
             efg_deadline: NaiveDate::from_ymd_opt(2029, 1, 1).unwrap_or(NaiveDate::MAX),
-            planned_exit_horizon: NaiveDate::from_ymd_opt(2029, 12, 31)
-                .unwrap_or(NaiveDate::MAX),
+            planned_exit_horizon: NaiveDate::from_ymd_opt(2029, 12, 31).unwrap_or(NaiveDate::MAX),
             label_validity_years: 10,
             expiring_window_months: 12,
             source: String::new(),
@@ -409,7 +408,10 @@ mod tests {
         assert_eq!(new_build.rule.social_min, Decimal::new(30, 2));
         assert_eq!(new_build.rra.gross, 991);
         assert_eq!(new_build.realisations_by_year().len(), 2);
-        assert_eq!(a.stock.efg_deadline, NaiveDate::from_ymd_opt(2029, 1, 1).unwrap());
+        assert_eq!(
+            a.stock.efg_deadline,
+            NaiveDate::from_ymd_opt(2029, 1, 1).unwrap()
+        );
         // "vóór 1 maart": the data of 2026 is late from 1 March 2027.
         assert_eq!(
             a.data_deadline.for_year(2026),

@@ -298,8 +298,20 @@ mod tests {
             source: String::new(),
         };
         let realisations = BTreeMap::from([
-            (2023, Realisation { gross: 121, ..Realisation::default() }),
-            (2024, Realisation { gross: 93, ..Realisation::default() }),
+            (
+                2023,
+                Realisation {
+                    gross: 121,
+                    ..Realisation::default()
+                },
+            ),
+            (
+                2024,
+                Realisation {
+                    gross: 93,
+                    ..Realisation::default()
+                },
+            ),
         ]);
         (target, realisations)
     }
@@ -332,8 +344,22 @@ mod tests {
         assert_eq!(after.years_left, 0);
         assert_eq!(after.gross.pace_needed, None);
         // A segment known in every year with a figure is summed; more than the target is 0 left.
-        realisations.insert(2023, Realisation { gross: 121, social: Some(200), middenhuur: Some(50) });
-        realisations.insert(2024, Realisation { gross: 93, social: Some(100), middenhuur: Some(3) });
+        realisations.insert(
+            2023,
+            Realisation {
+                gross: 121,
+                social: Some(200),
+                middenhuur: Some(50),
+            },
+        );
+        realisations.insert(
+            2024,
+            Realisation {
+                gross: 93,
+                social: Some(100),
+                middenhuur: Some(3),
+            },
+        );
         let p = rra_progress(&target, &realisations, 2025);
         assert_eq!(p.social.remaining, Some(0));
         assert_eq!(p.middenhuur.remaining, Some(30));

@@ -84,41 +84,68 @@ async fn a_snapshot_posted_twice_changes_nothing(app: TestApp) {
         (&json!(3), &json!(0), &json!("created"))
     );
     let before = app
-        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/stock?date=2026-06-01")
+        .get_json(
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/stock?date=2026-06-01",
+        )
         .await;
 
     let again = post_ok(&app, &t.dwb, "2026-01-01", &units).await;
     assert_eq!(
-        (&again["created"], &again["updated"], &again["unchanged"], &again["snapshot"]),
+        (
+            &again["created"],
+            &again["updated"],
+            &again["unchanged"],
+            &again["snapshot"]
+        ),
         (&json!(0), &json!(0), &json!(3), &json!("unchanged"))
     );
     assert_eq!(versions(&app, "dwb"), 3);
     let after = app
-        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/stock?date=2026-06-01")
+        .get_json(
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/stock?date=2026-06-01",
+        )
         .await;
     assert_eq!(before, after);
     assert_eq!(after["total"]["figures"]["social"], 3);
 
     // The next year's snapshot with the same units stores no new version.
     let next = post_ok(&app, &t.dwb, "2027-01-01", &units).await;
-    assert_eq!((&next["unchanged"], &next["snapshot"]), (&json!(3), &json!("created")));
+    assert_eq!(
+        (&next["unchanged"], &next["snapshot"]),
+        (&json!(3), &json!("created"))
+    );
     assert_eq!(versions(&app, "dwb"), 3);
 
     // One changed field is one new version; a dry run stores nothing.
-    let changed = json!([home("A"), home("B"), with(home("C"), json!({"energy_label": "A"}))]);
+    let changed = json!([
+        home("A"),
+        home("B"),
+        with(home("C"), json!({"energy_label": "A"}))
+    ]);
     let tried = expect_json(
         post_units(&app, &t.dwb, "date=2027-01-01&dry_run=true", &changed).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!((&tried["updated"], &tried["dry_run"]), (&json!(1), &json!(true)));
+    assert_eq!(
+        (&tried["updated"], &tried["dry_run"]),
+        (&json!(1), &json!(true))
+    );
     assert_eq!(versions(&app, "dwb"), 3);
     let stored = post_ok(&app, &t.dwb, "2027-01-01", &changed).await;
-    assert_eq!((&stored["updated"], &stored["snapshot"]), (&json!(1), &json!("replaced")));
+    assert_eq!(
+        (&stored["updated"], &stored["snapshot"]),
+        (&json!(1), &json!("replaced"))
+    );
     assert_eq!(versions(&app, "dwb"), 4);
     // The first snapshot still holds the unit as it was.
     let then = app
-        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/stock?date=2026-06-01")
+        .get_json(
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/stock?date=2026-06-01",
+        )
         .await;
     assert_eq!(then["total"]["labels"]["B"], 3);
 }
@@ -134,10 +161,19 @@ async fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes(app: Test
     .await;
     let second = json!([
         home("A"),
-        with(home("B"), json!({"status": "UIT", "out_of_service_reason": "VAH", "out_of_service_date": "2026-05-01"})),
-        with(home("C"), json!({"status": "UIT", "out_of_service_reason": "SLO", "out_of_service_date": "2026-09-01"})),
+        with(
+            home("B"),
+            json!({"status": "UIT", "out_of_service_reason": "VAH", "out_of_service_date": "2026-05-01"})
+        ),
+        with(
+            home("C"),
+            json!({"status": "UIT", "out_of_service_reason": "SLO", "out_of_service_date": "2026-09-01"})
+        ),
         home("D"),
-        with(home("N"), json!({"in_service_date": "2026-11-01", "in_service_reason": "NIE", "label_date": "2026-10-01", "energy_label": "A++"})),
+        with(
+            home("N"),
+            json!({"in_service_date": "2026-11-01", "in_service_reason": "NIE", "label_date": "2026-10-01", "energy_label": "A++"})
+        ),
     ]);
     post_ok(&app, &t.dwb, "2027-01-01", &second).await;
     let changes = app
@@ -158,10 +194,16 @@ async fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes(app: Test
             .map(|(k, n)| (k.clone(), n.clone()))
             .collect()
     };
-    assert_eq!(nonzero(&total["additions"]), [("new_build".to_string(), json!(1))]);
+    assert_eq!(
+        nonzero(&total["additions"]),
+        [("new_build".to_string(), json!(1))]
+    );
     assert_eq!(
         nonzero(&total["removals"]),
-        [("sale".to_string(), json!(1)), ("demolition".to_string(), json!(1))]
+        [
+            ("sale".to_string(), json!(1)),
+            ("demolition".to_string(), json!(1))
+        ]
     );
     // The municipality sees no unit; the corporation its own three.
     assert!(scope(&changes, "dwb").get("units").is_none());
@@ -175,7 +217,12 @@ async fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes(app: Test
         .as_array()
         .expect("units")
         .iter()
-        .map(|u| (u["unit"].as_str().unwrap().to_string(), u["cause"].as_str().unwrap().to_string()))
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().to_string(),
+                u["cause"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         units,
@@ -189,9 +236,21 @@ async fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes(app: Test
 
 async fn a_unit_left_out_without_a_reason_is_a_correction_line(app: TestApp) {
     let t = app.setup_wassenaar();
-    post_ok(&app, &t.dwb, "2026-01-01", &json!([home("A"), home("B"), home("C")])).await;
+    post_ok(
+        &app,
+        &t.dwb,
+        "2026-01-01",
+        &json!([home("A"), home("B"), home("C")]),
+    )
+    .await;
     // C is left out without an exit, and X appears with no in-service date in the period.
-    post_ok(&app, &t.dwb, "2027-01-01", &json!([home("A"), home("B"), home("X")])).await;
+    post_ok(
+        &app,
+        &t.dwb,
+        "2027-01-01",
+        &json!([home("A"), home("B"), home("X")]),
+    )
+    .await;
     let changes = app
         .get_json(
             &t.municipality,
@@ -200,9 +259,15 @@ async fn a_unit_left_out_without_a_reason_is_a_correction_line(app: TestApp) {
         .await;
     let counts = &changes["total"]["counts"];
     assert_eq!((&counts["begin"], &counts["end"]), (&json!(3), &json!(3)));
-    assert_eq!((&counts["additions"], &counts["removals"]), (&json!(0), &json!(0)));
     assert_eq!(
-        (&counts["unexplained_additions"], &counts["unexplained_removals"]),
+        (&counts["additions"], &counts["removals"]),
+        (&json!(0), &json!(0))
+    );
+    assert_eq!(
+        (
+            &counts["unexplained_additions"],
+            &counts["unexplained_removals"]
+        ),
         (&json!(1), &json!(1))
     );
     assert_eq!(counts["correction"], 0);
@@ -226,10 +291,28 @@ async fn the_efg_path_and_expiring_labels_at_their_boundaries(app: TestApp) {
     let g = |code: &str| with(home(code), json!({"energy_label": "G"}));
     // Baseline: two social G homes, and one whose demolition is planned (off the path).
     let planned = with(g("P"), json!({"planned_exit_date": "2029-06-01"}));
-    post_ok(&app, &t.dwb, "2026-01-01", &json!([g("G1"), g("G2"), planned])).await;
+    post_ok(
+        &app,
+        &t.dwb,
+        "2026-01-01",
+        &json!([g("G1"), g("G2"), planned]),
+    )
+    .await;
     // The day before the deadline one G home is on the path; on the deadline it is not.
-    post_ok(&app, &t.dwb, "2028-12-31", &json!([g("G1"), home("G2"), planned])).await;
-    post_ok(&app, &t.dwb, "2029-01-01", &json!([g("G1"), home("G2"), planned])).await;
+    post_ok(
+        &app,
+        &t.dwb,
+        "2028-12-31",
+        &json!([g("G1"), home("G2"), planned]),
+    )
+    .await;
+    post_ok(
+        &app,
+        &t.dwb,
+        "2029-01-01",
+        &json!([g("G1"), home("G2"), planned]),
+    )
+    .await;
     let on = |date: &str| {
         let path = format!("/api/v1/municipalities/GM0629/stock?date={date}");
         let token = t.municipality.clone();
@@ -240,7 +323,10 @@ async fn the_efg_path_and_expiring_labels_at_their_boundaries(app: TestApp) {
     assert_eq!(scope(&base, "dwb")["figures"]["efg"], 2);
     assert_eq!(scope(&base, "dwb")["figures"]["efg_planned_exit"], 1);
     let eve = on("2028-12-31").await;
-    assert_eq!(scope(&eve, "dwb")["efg_path"], json!({"baseline_date": "2026-01-01", "allowed": 1, "on_path": true}));
+    assert_eq!(
+        scope(&eve, "dwb")["efg_path"],
+        json!({"baseline_date": "2026-01-01", "allowed": 1, "on_path": true})
+    );
     let deadline = on("2029-01-01").await;
     assert_eq!(scope(&deadline, "dwb")["efg_path"]["allowed"], 0);
     assert_eq!(scope(&deadline, "dwb")["efg_path"]["on_path"], false);
@@ -252,10 +338,16 @@ async fn the_efg_path_and_expiring_labels_at_their_boundaries(app: TestApp) {
     post_ok(&app, &t.willibrordus, "2026-03-14", &json!([old])).await;
     let eve = on("2026-03-13").await;
     let w = &scope(&eve, "willibrordus")["figures"];
-    assert_eq!((&w["labels_expiring"], &w["labels_expired"]), (&json!(1), &json!(0)));
+    assert_eq!(
+        (&w["labels_expiring"], &w["labels_expired"]),
+        (&json!(1), &json!(0))
+    );
     let day = on("2026-03-14").await;
     let w = &scope(&day, "willibrordus")["figures"];
-    assert_eq!((&w["labels_expiring"], &w["labels_expired"]), (&json!(0), &json!(1)));
+    assert_eq!(
+        (&w["labels_expiring"], &w["labels_expired"]),
+        (&json!(0), &json!(1))
+    );
 }
 
 async fn every_problem_is_listed_and_nothing_is_stored(app: TestApp) {
@@ -275,7 +367,12 @@ async fn every_problem_is_listed_and_nothing_is_stored(app: TestApp) {
         .as_array()
         .expect("problems")
         .iter()
-        .map(|p| (p["index"].as_u64().unwrap(), p["field"].as_str().unwrap_or("").to_string()))
+        .map(|p| {
+            (
+                p["index"].as_u64().unwrap(),
+                p["field"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     for expected in [
         (1, "household_income"),
@@ -319,7 +416,12 @@ async fn a_semicolon_csv_with_dutch_names_is_read(app: TestApp) {
         .as_array()
         .expect("problems")
         .iter()
-        .map(|p| (p["line"].as_u64().unwrap(), p["field"].as_str().unwrap_or("").to_string()))
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["field"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         lines,
@@ -329,7 +431,10 @@ async fn a_semicolon_csv_with_dutch_names_is_read(app: TestApp) {
             (4, "target_rent".to_string())
         ]
     );
-    let fixed = csv.replace("VHE-3;VEH;DAE;;;C;31-2-2020", "VHE-3;VEH;DAE;120;600;C;28-2-2020");
+    let fixed = csv.replace(
+        "VHE-3;VEH;DAE;;;C;31-2-2020",
+        "VHE-3;VEH;DAE;120;600;C;28-2-2020",
+    );
     let response = app
         .client
         .post(app.url("/api/v1/municipalities/GM0629/stock/snapshots?date=2026-01-01"))
@@ -342,11 +447,17 @@ async fn a_semicolon_csv_with_dutch_names_is_read(app: TestApp) {
     let body = expect_json(response, StatusCode::OK).await;
     assert_eq!(body["created"], 3);
     let stock = app
-        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/stock?date=2026-01-01")
+        .get_json(
+            &t.municipality,
+            "/api/v1/municipalities/GM0629/stock?date=2026-01-01",
+        )
         .await;
     // VHE-2's streefhuur is above the 2026 limit (932.93) but within 186 points: middenhuur.
     let figures = &stock["total"]["figures"];
-    assert_eq!((&figures["social"], &figures["middenhuur"]), (&json!(2), &json!(1)));
+    assert_eq!(
+        (&figures["social"], &figures["middenhuur"]),
+        (&json!(2), &json!(1))
+    );
     assert_eq!(stock["definition"]["social_definition"], "daeb_streefhuur");
 }
 
@@ -354,7 +465,11 @@ async fn unit_rows_are_their_corporation_s_only(app: TestApp) {
     let t = app.setup_wassenaar();
     let many: Vec<Value> = (0..12).map(|i| home(&format!("D{i}"))).collect();
     post_ok(&app, &t.dwb, "2026-01-01", &json!(many)).await;
-    let few = json!([home("W1"), home("W2"), with(home("W3"), json!({"condition_score": 6}))]);
+    let few = json!([
+        home("W1"),
+        home("W2"),
+        with(home("W3"), json!({"condition_score": 6}))
+    ]);
     post_ok(&app, &t.willibrordus, "2026-01-01", &few).await;
     let path = "/api/v1/municipalities/GM0629/stock?date=2026-06-01";
 
@@ -365,7 +480,10 @@ async fn unit_rows_are_their_corporation_s_only(app: TestApp) {
     // The tenant association learns no count of 1 to 4, nor one it could work out.
     let tenants = app.get_json(&t.tenants, path).await;
     assert_eq!(scope(&tenants, "willibrordus")["figures"]["social"], "<5");
-    assert_eq!(scope(&tenants, "willibrordus")["figures"]["condition_5_or_6"], "<5");
+    assert_eq!(
+        scope(&tenants, "willibrordus")["figures"]["condition_5_or_6"],
+        "<5"
+    );
     // The total is shown, so the larger part is hidden: 15 − 12 would give the 3 away.
     assert_eq!(tenants["total"]["figures"]["social"], 15);
     assert_eq!(scope(&tenants, "dwb")["figures"]["social"], "x");
@@ -376,7 +494,10 @@ async fn unit_rows_are_their_corporation_s_only(app: TestApp) {
 
     // Unit rows: the corporation's own, never another's, and to nobody else.
     let units = app
-        .get_json(&t.willibrordus, "/api/v1/municipalities/GM0629/stock/units?date=2026-06-01")
+        .get_json(
+            &t.willibrordus,
+            "/api/v1/municipalities/GM0629/stock/units?date=2026-06-01",
+        )
         .await;
     let codes: Vec<&str> = units["units"]
         .as_array()
@@ -387,7 +508,10 @@ async fn unit_rows_are_their_corporation_s_only(app: TestApp) {
     assert_eq!(codes, ["W1", "W2", "W3"]);
     for token in [&t.municipality, &t.tenants] {
         let response = app
-            .get(token, "/api/v1/municipalities/GM0629/stock/units?date=2026-06-01")
+            .get(
+                token,
+                "/api/v1/municipalities/GM0629/stock/units?date=2026-06-01",
+            )
             .send()
             .await
             .expect("sent");
@@ -406,9 +530,15 @@ mod new_build {
     async fn the_rra_remainder_and_a_project_at_the_rule(app: TestApp) {
         let t = app.setup_wassenaar();
         let target = app
-            .get_json(&t.tenants, "/api/v1/municipalities/GM0629/new-build?year=2026")
+            .get_json(
+                &t.tenants,
+                "/api/v1/municipalities/GM0629/new-build?year=2026",
+            )
             .await;
-        assert_eq!(target["gross"], json!({"target": 991, "realised": 214, "remaining": 777, "pace_needed": 155.4}));
+        assert_eq!(
+            target["gross"],
+            json!({"target": 991, "realised": 214, "remaining": 777, "pace_needed": 155.4})
+        );
         assert_eq!(target["social"]["realised"], json!(null));
         assert_eq!(target["missing_years"], json!([2022, 2025]));
         let check = |body: serde_json::Value| {
@@ -429,7 +559,10 @@ mod new_build {
         let exact = check(json!({"social_rent": 30, "middenhuur": 20, "affordable_purchase": 20, "other": 30, "year": 2026})).await;
         assert_eq!(exact["passes"], true);
         let short = check(json!({"social_rent": 29, "middenhuur": 20, "affordable_purchase": 20, "other": 30, "year": 2026})).await;
-        assert_eq!((&short["social_ok"], &short["passes"]), (&json!(false), &json!(false)));
+        assert_eq!(
+            (&short["social_ok"], &short["passes"]),
+            (&json!(false), &json!(false))
+        );
     }
 }
 
@@ -492,8 +625,17 @@ mod demo {
             )
             .await;
         let figures = &stock["total"]["figures"];
-        for name in ["efg", "efg_planned_exit", "labels_expiring", "condition_5_or_6", "middenhuur"] {
-            assert!(figures[name].as_u64().unwrap_or(0) > 0, "no {name} in {figures}");
+        for name in [
+            "efg",
+            "efg_planned_exit",
+            "labels_expiring",
+            "condition_5_or_6",
+            "middenhuur",
+        ] {
+            assert!(
+                figures[name].as_u64().unwrap_or(0) > 0,
+                "no {name} in {figures}"
+            );
         }
     }
 }

@@ -47,18 +47,26 @@ pub fn validate_unit(raw: &RawUnit, ctx: &UnitContext<'_>) -> Result<Unit, Vec<F
     let mut keep = Keep(&mut problems);
     let code = keep.of(check_code(raw));
     let municipality = keep.of(check_municipality(raw, ctx.municipality));
-    let kind = keep.of(code_of::<UnitKind>(raw, "unit_type", UnitKind::Dwelling).map(|k| k.unwrap_or(UnitKind::Dwelling)));
+    let kind = keep.of(code_of::<UnitKind>(raw, "unit_type", UnitKind::Dwelling)
+        .map(|k| k.unwrap_or(UnitKind::Dwelling)));
     let status = keep.of(required_code::<UnitStatus>(raw, "status"));
     let daeb = keep.of(required_code::<DaebLabel>(raw, "daeb"));
     let wws_points = keep.of(integer(raw, "wws_points", 0..=1000));
     let target_rent = keep.of(amount(raw, "target_rent", ctx.decimal_comma));
     let energy_label = keep.of(check_label(raw));
-    let label_method = keep.of(code_of::<LabelMethod>(raw, "label_method", LabelMethod::Nta8800));
+    let label_method = keep.of(code_of::<LabelMethod>(
+        raw,
+        "label_method",
+        LabelMethod::Nta8800,
+    ));
     let label_date = keep.of(not_after(raw, "label_date", ctx.reference_date));
     let condition_score = keep.of(integer(raw, "condition_score", 1..=6));
     let in_service_date = keep.of(not_after(raw, "in_service_date", ctx.reference_date));
-    let in_service_reason =
-        keep.of(code_of::<InServiceReason>(raw, "in_service_reason", InServiceReason::NewBuild));
+    let in_service_reason = keep.of(code_of::<InServiceReason>(
+        raw,
+        "in_service_reason",
+        InServiceReason::NewBuild,
+    ));
     let out_of_service_date = keep.of(not_after(raw, "out_of_service_date", ctx.reference_date));
     let out_of_service_reason = keep.of(code_of::<OutOfServiceReason>(
         raw,
@@ -126,7 +134,10 @@ pub fn validate_unit(raw: &RawUnit, ctx: &UnitContext<'_>) -> Result<Unit, Vec<F
         Some(Some(rent)) => match money::to_cents(rent) {
             Some(cents) => Some(cents),
             None => {
-                problems.push(problem("target_rent", "target_rent has more than 2 decimals"));
+                problems.push(problem(
+                    "target_rent",
+                    "target_rent has more than 2 decimals",
+                ));
                 None
             }
         },
@@ -207,7 +218,11 @@ fn check_municipality(raw: &RawUnit, posted_for: &str) -> Result<String, FieldPr
 }
 
 /// An optional VERA code of list `C`; `_example` only types the call.
-fn code_of<C: VeraCode>(raw: &RawUnit, field: &str, _example: C) -> Result<Option<C>, FieldProblem> {
+fn code_of<C: VeraCode>(
+    raw: &RawUnit,
+    field: &str,
+    _example: C,
+) -> Result<Option<C>, FieldProblem> {
     match text(raw, field)? {
         None => Ok(None),
         Some(t) => C::read(t).map(Some).ok_or_else(|| {
@@ -231,7 +246,12 @@ fn required_code<C: VeraCode>(raw: &RawUnit, field: &str) -> Result<C, FieldProb
             format!("{field} is required; one of {}", C::all_codes()),
         )),
         _ => text(raw, field)?
-            .ok_or_else(|| problem(field, format!("{field} is required; one of {}", C::all_codes())))
+            .ok_or_else(|| {
+                problem(
+                    field,
+                    format!("{field} is required; one of {}", C::all_codes()),
+                )
+            })
             .and_then(|t| {
                 C::read(t).ok_or_else(|| {
                     problem(

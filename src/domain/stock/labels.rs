@@ -66,7 +66,9 @@ pub fn efg_allowed(
     if day <= baseline_date {
         return baseline;
     }
-    let span = u128::try_from((deadline - baseline_date).num_days()).unwrap_or(1).max(1);
+    let span = u128::try_from((deadline - baseline_date).num_days())
+        .unwrap_or(1)
+        .max(1);
     let left = u128::try_from((deadline - day).num_days()).unwrap_or(0);
     let allowed = (u128::from(baseline) * left).div_ceil(span);
     u64::try_from(allowed).unwrap_or(baseline)

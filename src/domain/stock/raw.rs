@@ -41,7 +41,12 @@ pub const UNIT_COLUMNS: [Column; 16] = [
     column("wws_points", "punten", ValueKind::Integer, "141"),
     column("target_rent", "streefhuur", ValueKind::Money, "712,50"),
     column("energy_label", "energielabel", ValueKind::Text, "B"),
-    column("label_method", "energieprestatiesoort", ValueKind::Text, "NTA"),
+    column(
+        "label_method",
+        "energieprestatiesoort",
+        ValueKind::Text,
+        "NTA",
+    ),
     column(
         "label_date",
         "registratiedatum_label",
@@ -213,7 +218,8 @@ pub(super) fn amount(
     let Some(text) = text(raw, field)? else {
         return Ok(None);
     };
-    let value = parse_amount(text, decimal_comma).map_err(|m| problem(field, format!("{field}: {m}")))?;
+    let value =
+        parse_amount(text, decimal_comma).map_err(|m| problem(field, format!("{field}: {m}")))?;
     if value < Decimal::ZERO || value >= Decimal::from(10_000) {
         return Err(problem(
             field,

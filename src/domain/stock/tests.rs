@@ -106,7 +106,12 @@ fn every_problem_of_a_row_is_listed() {
 #[test]
 fn a_home_in_service_needs_points_and_target_rent_and_a_label_its_date() {
     let problems = validate_unit(
-        &raw(&[("unit", "V"), ("status", "LEE"), ("daeb", "NDA"), ("energy_label", "C")]),
+        &raw(&[
+            ("unit", "V"),
+            ("status", "LEE"),
+            ("daeb", "NDA"),
+            ("energy_label", "C"),
+        ]),
         &ctx(),
     )
     .unwrap_err();
@@ -114,7 +119,12 @@ fn a_home_in_service_needs_points_and_target_rent_and_a_label_its_date() {
     assert_eq!(fields, ["wws_points", "target_rent", "label_date"]);
     // A parking space needs neither.
     assert!(validate_unit(
-        &raw(&[("unit", "P"), ("status", "VEH"), ("daeb", "NDA"), ("unit_type", "PAR")]),
+        &raw(&[
+            ("unit", "P"),
+            ("status", "VEH"),
+            ("daeb", "NDA"),
+            ("unit_type", "PAR")
+        ]),
         &ctx()
     )
     .is_ok());
@@ -171,7 +181,10 @@ fn the_social_stock_is_daeb_at_or_below_the_limit_by_default() {
         &r,
         day(2026, 1, 1),
     );
-    assert_eq!((f.units, f.homes, f.social, f.middenhuur, f.other_homes), (5, 4, 2, 1, 1));
+    assert_eq!(
+        (f.units, f.homes, f.social, f.middenhuur, f.other_homes),
+        (5, 4, 2, 1, 1)
+    );
     assert_eq!(f.labels.get("B"), Some(&4));
 }
 
@@ -203,8 +216,20 @@ fn a_label_expires_exactly_ten_years_after_its_registration() {
     let mut unit = home("A");
     unit.label_date = Some(registered);
     let on = |d| stock_figures([&unit], &rules(), d);
-    assert_eq!((on(day(2026, 3, 13)).labels_expiring, on(day(2026, 3, 13)).labels_expired), (1, 0));
-    assert_eq!((on(day(2026, 3, 14)).labels_expiring, on(day(2026, 3, 14)).labels_expired), (0, 1));
+    assert_eq!(
+        (
+            on(day(2026, 3, 13)).labels_expiring,
+            on(day(2026, 3, 13)).labels_expired
+        ),
+        (1, 0)
+    );
+    assert_eq!(
+        (
+            on(day(2026, 3, 14)).labels_expiring,
+            on(day(2026, 3, 14)).labels_expired
+        ),
+        (0, 1)
+    );
 }
 
 #[test]
@@ -256,11 +281,7 @@ fn condition_five_or_six_counts_every_home_in_service() {
 }
 
 fn side<'a>(units: &'a [Unit], date: NaiveDate, rules: &'static StockRules) -> Side<'a> {
-    Side {
-        units,
-        date,
-        rules,
-    }
+    Side { units, date, rules }
 }
 
 fn static_rules() -> &'static StockRules {
@@ -288,7 +309,10 @@ fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes() {
         side(&after, day(2027, 1, 1), r),
     );
     assert_eq!((c.begin, c.end), (4, 3));
-    assert_eq!(c.additions.into_iter().collect::<Vec<_>>(), [(ChangeCause::NewBuild, 1)]);
+    assert_eq!(
+        c.additions.into_iter().collect::<Vec<_>>(),
+        [(ChangeCause::NewBuild, 1)]
+    );
     assert_eq!(
         c.removals.into_iter().collect::<Vec<_>>(),
         [(ChangeCause::Sale, 1), (ChangeCause::Demolition, 1)]

@@ -57,10 +57,7 @@ pub fn read_json_of<R: UploadRecord>(
         Ok(records) => Ok(records),
         Err(_) if too_many.get() => Err(BodyError::TooManyRecords { limit: max_records }),
         Err(e) => Err(malformed(
-            &format!(
-                "the body is not valid JSON for a batch of {}",
-                R::BATCH_KEY
-            ),
+            &format!("the body is not valid JSON for a batch of {}", R::BATCH_KEY),
             e,
         )),
     }

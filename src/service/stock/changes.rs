@@ -189,59 +189,58 @@ pub fn changes_between(
         Viewer::Corporation(c) => scope == Some(c.as_str()),
         _ => false,
     };
-    let scope_body = |scope: Option<&str>,
-                      dates: Option<(NaiveDate, NaiveDate)>,
-                      c: &StockChanges| {
-        let mut counts = values(
-            &protected,
-            scope,
-            CHANGE_COUNTS.iter().map(|n| (n.to_string(), n.to_string())),
-        );
-        let correction_shown = CHANGE_COUNTS.iter().all(|n| protected.is_exact(scope, n));
-        if let Value::Object(map) = &mut counts {
-            map.insert(
-                "correction".into(),
-                if correction_shown {
-                    json!(c.correction)
-                } else {
-                    json!("x")
-                },
+    let scope_body =
+        |scope: Option<&str>, dates: Option<(NaiveDate, NaiveDate)>, c: &StockChanges| {
+            let mut counts = values(
+                &protected,
+                scope,
+                CHANGE_COUNTS.iter().map(|n| (n.to_string(), n.to_string())),
             );
-        }
-        ScopeChanges {
-            corporation: scope.map(str::to_string),
-            from_snapshot: dates.map(|d| d.0),
-            to_snapshot: dates.map(|d| d.1),
-            counts,
-            additions: values(
-                &protected,
-                scope,
-                ADDITION_CAUSES
-                    .iter()
-                    .map(|c| (c.as_str().to_string(), format!("add:{}", c.as_str()))),
-            ),
-            removals: values(
-                &protected,
-                scope,
-                REMOVAL_CAUSES
-                    .iter()
-                    .map(|c| (c.as_str().to_string(), format!("remove:{}", c.as_str()))),
-            ),
-            units: own(scope).then(|| {
-                c.units
-                    .iter()
-                    .map(|u| UnitChangeBody {
-                        unit: u.unit.clone(),
-                        direction: match u.direction {
-                            Direction::Addition => "addition".into(),
-                            Direction::Removal => "removal".into(),
-                        },
-                        cause: u.cause.map(|c| c.as_str().to_string()),
-                    })
-                    .collect()
-            }),
-        }
-    };
+            let correction_shown = CHANGE_COUNTS.iter().all(|n| protected.is_exact(scope, n));
+            if let Value::Object(map) = &mut counts {
+                map.insert(
+                    "correction".into(),
+                    if correction_shown {
+                        json!(c.correction)
+                    } else {
+                        json!("x")
+                    },
+                );
+            }
+            ScopeChanges {
+                corporation: scope.map(str::to_string),
+                from_snapshot: dates.map(|d| d.0),
+                to_snapshot: dates.map(|d| d.1),
+                counts,
+                additions: values(
+                    &protected,
+                    scope,
+                    ADDITION_CAUSES
+                        .iter()
+                        .map(|c| (c.as_str().to_string(), format!("add:{}", c.as_str()))),
+                ),
+                removals: values(
+                    &protected,
+                    scope,
+                    REMOVAL_CAUSES
+                        .iter()
+                        .map(|c| (c.as_str().to_string(), format!("remove:{}", c.as_str()))),
+                ),
+                units: own(scope).then(|| {
+                    c.units
+                        .iter()
+                        .map(|u| UnitChangeBody {
+                            unit: u.unit.clone(),
+                            direction: match u.direction {
+                                Direction::Addition => "addition".into(),
+                                Direction::Removal => "removal".into(),
+                            },
+                            cause: u.cause.map(|c| c.as_str().to_string()),
+                        })
+                        .collect()
+                }),
+            }
+        };
     let (agreement, rules) = rules_on(reference, &norms, municipality, to);
     Ok(ChangesBody {
         municipality: municipality.to_string(),
@@ -256,4 +255,3 @@ pub fn changes_between(
         incomplete,
     })
 }
-

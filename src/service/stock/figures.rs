@@ -166,19 +166,24 @@ pub fn stock_at(
     let corporations: Vec<String> = scopes.iter().map(|s| s.corporation.clone()).collect();
     table.across(&corporations);
     let protected = table.protect(viewer);
-    let body_of = |scope: Option<&str>, date: Option<NaiveDate>, path: Option<EfgPathBody>| {
-        ScopeFigures {
+    let body_of =
+        |scope: Option<&str>, date: Option<NaiveDate>, path: Option<EfgPathBody>| ScopeFigures {
             corporation: scope.map(str::to_string),
             reference_date: date,
-            figures: values(&protected, scope, FIGURES.iter().map(|f| (f.to_string(), f.to_string()))),
+            figures: values(
+                &protected,
+                scope,
+                FIGURES.iter().map(|f| (f.to_string(), f.to_string())),
+            ),
             labels: values(
                 &protected,
                 scope,
-                label_names.iter().map(|l| (l.clone(), format!("label:{l}"))),
+                label_names
+                    .iter()
+                    .map(|l| (l.clone(), format!("label:{l}"))),
             ),
             efg_path: path,
-        }
-    };
+        };
     let path_of = |s: &Scope| {
         let exact = protected.is_exact(Some(&s.corporation), "efg");
         EfgPathBody {
@@ -187,14 +192,18 @@ pub fn stock_at(
             on_path: s.figures.efg <= s.allowed,
         }
     };
-    let total_path = scopes.iter().map(|s| s.baseline.0).min().map(|baseline_date| {
-        let allowed: u64 = scopes.iter().map(|s| s.allowed).sum();
-        EfgPathBody {
-            baseline_date,
-            allowed: protected.is_exact(None, "efg").then_some(allowed),
-            on_path: scopes.iter().all(|s| s.figures.efg <= s.allowed),
-        }
-    });
+    let total_path = scopes
+        .iter()
+        .map(|s| s.baseline.0)
+        .min()
+        .map(|baseline_date| {
+            let allowed: u64 = scopes.iter().map(|s| s.allowed).sum();
+            EfgPathBody {
+                baseline_date,
+                allowed: protected.is_exact(None, "efg").then_some(allowed),
+                on_path: scopes.iter().all(|s| s.figures.efg <= s.allowed),
+            }
+        });
     Ok(StockBody {
         municipality: municipality.to_string(),
         date: day,
@@ -206,4 +215,3 @@ pub fn stock_at(
             .collect(),
     })
 }
-

@@ -26,8 +26,10 @@ impl Table {
         let own = matches!(viewer, Viewer::Corporation(c) if Some(c.as_str()) == scope);
         let mut cell = Cell::shown(value);
         cell.known = own;
-        self.index
-            .insert((scope.map(str::to_string), figure.to_string()), self.cells.len());
+        self.index.insert(
+            (scope.map(str::to_string), figure.to_string()),
+            self.cells.len(),
+        );
         self.cells.push(cell);
     }
 

@@ -64,7 +64,10 @@ pub(super) fn definition(agreement: &Agreement, rules: &StockRules) -> Definitio
 }
 
 /// Each corporation's latest snapshot at or before `day`.
-pub(super) fn latest_on(snapshots: &[SnapshotRow], day: NaiveDate) -> BTreeMap<String, &SnapshotRow> {
+pub(super) fn latest_on(
+    snapshots: &[SnapshotRow],
+    day: NaiveDate,
+) -> BTreeMap<String, &SnapshotRow> {
     let mut latest: BTreeMap<String, &SnapshotRow> = BTreeMap::new();
     for s in snapshots.iter().filter(|s| s.reference_date <= day) {
         match latest.get(&s.corporation) {
@@ -88,4 +91,3 @@ pub(super) fn values(
     }
     Value::Object(map)
 }
-
