@@ -163,7 +163,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
         counts.push((profile.corporation.to_string(), result));
     }
     plan_and_task(conn, reference, year, today)?;
-    super::demo_stock::load(conn, year)?;
+    super::demo_stock::load(conn, MUNICIPALITY, year)?;
     Ok(DemoSummary {
         year,
         tokens,

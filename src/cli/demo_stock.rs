@@ -14,8 +14,6 @@ use crate::domain::stock::{
 };
 use crate::service::stock::{post_snapshot, Commit};
 
-use super::demo::MUNICIPALITY;
-
 /// Homes per corporation in the first snapshot, and new-build homes added in the second.
 const CORPORATIONS: [(&str, &str, usize, usize); 2] =
     [("dwb", "DWB", 420, 14), ("willibrordus", "WIL", 160, 0)];
@@ -52,7 +50,7 @@ fn home(prefix: &str, i: usize, first_year: i32) -> Unit {
     };
     Unit {
         code: format!("{prefix}-{i:04}"),
-        municipality: MUNICIPALITY.into(),
+        municipality: String::new(),
         kind: UnitKind::Dwelling,
         status: if i.is_multiple_of(29) {
             UnitStatus::Vacant
@@ -128,21 +126,25 @@ fn new_build(prefix: &str, i: usize, year: i32) -> Unit {
     unit
 }
 
-/// Posts each corporation's two snapshots: 1 January of `year - 1` and of `year`.
-pub fn load(conn: &mut DbConnection, year: i32) -> diesel::QueryResult<()> {
+/// Posts each corporation's two snapshots in `municipality`: 1 January of `year - 1` and of
+/// `year`.
+pub fn load(conn: &mut DbConnection, municipality: &str, year: i32) -> diesel::QueryResult<()> {
     for (corporation, prefix, homes, built) in CORPORATIONS {
-        let first: Vec<Unit> = (0..homes).map(|i| home(prefix, i, year - 1)).collect();
+        let mut first: Vec<Unit> = (0..homes).map(|i| home(prefix, i, year - 1)).collect();
         let mut second: Vec<Unit> = first
             .iter()
             .enumerate()
             .map(|(i, u)| a_year_later(u.clone(), i, year))
             .collect();
         second.extend((0..built).map(|i| new_build(prefix, i, year)));
+        for unit in first.iter_mut().chain(second.iter_mut()) {
+            unit.municipality = municipality.to_string();
+        }
         for (date, units) in [(day(year - 1, 1, 1), &first), (day(year, 1, 1), &second)] {
             post_snapshot(
                 conn,
                 corporation,
-                MUNICIPALITY,
+                municipality,
                 date,
                 units,
                 Utc::now().naive_utc(),
