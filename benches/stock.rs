@@ -17,6 +17,7 @@ use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
 use quotamonitor::db;
+use quotamonitor::domain::audit::Actor;
 use quotamonitor::domain::stock::{RawUnit, UnitContext};
 use quotamonitor::service::admin;
 use quotamonitor::service::ingest::{self, BodyFormat};
@@ -170,6 +171,7 @@ fn main() {
             let started = Instant::now();
             let answer = post_snapshot(
                 c,
+                &Actor::cli("bench"),
                 "bench",
                 "GM0629",
                 date,

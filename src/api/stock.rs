@@ -190,10 +190,12 @@ pub async fn post_stock_snapshot(
         }
     };
     let now = Utc::now().naive_utc();
+    let actor = caller.actor();
     let answer = caller
         .db(&state, move |conn| {
             post_snapshot(
                 conn,
+                &actor,
                 &corporation,
                 &municipality,
                 reference_date,

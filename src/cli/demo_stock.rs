@@ -8,6 +8,7 @@
 use chrono::{NaiveDate, Utc};
 
 use crate::db::DbConnection;
+use crate::domain::audit::Actor;
 use crate::domain::stock::{
     DaebLabel, EnergyLabel, InServiceReason, LabelMethod, OutOfServiceReason, Unit, UnitKind,
     UnitStatus,
@@ -143,6 +144,7 @@ pub fn load(conn: &mut DbConnection, municipality: &str, year: i32) -> diesel::Q
         for (date, units) in [(day(year - 1, 1, 1), &first), (day(year, 1, 1), &second)] {
             post_snapshot(
                 conn,
+                &Actor::cli(corporation),
                 corporation,
                 municipality,
                 date,

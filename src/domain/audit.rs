@@ -91,10 +91,12 @@ pub enum AuditAction {
     TokenRevoked,
     /// A corporation declared a month of a municipality complete (gereedmelding).
     SubmissionDeclared,
+    /// A corporation posted a stock snapshot (its counts, never its units).
+    StockSnapshotPosted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -108,6 +110,7 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::SubmissionDeclared,
+        AuditAction::StockSnapshotPosted,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -125,6 +128,7 @@ impl AuditAction {
             AuditAction::TokenCreated => "token_created",
             AuditAction::TokenRevoked => "token_revoked",
             AuditAction::SubmissionDeclared => "submission_declared",
+            AuditAction::StockSnapshotPosted => "stock_snapshot_posted",
         }
     }
 }

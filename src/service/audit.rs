@@ -37,7 +37,7 @@ pub struct AuditEventBody {
     /// `letting_batch`, `letting_withdrawn`, `status_holder_target_set`,
     /// `status_holder_placement_added`, `allocation_plan_stored`, `report_published`,
     /// `alert_note_added`, `webhook_registered`, `webhook_stopped`, `webhook_delivery_retried`,
-    /// `token_created`, `token_revoked` or `submission_declared`.
+    /// `token_created`, `token_revoked`, `submission_declared` or `stock_snapshot_posted`.
     pub action: String,
     /// What changed, as `kind:id` (`letting:DWB-1`, `webhook:4`, `report:2026-H1`,
     /// `submission:2026-03`).

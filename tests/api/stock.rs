@@ -101,6 +101,18 @@ async fn a_snapshot_posted_twice_changes_nothing(app: TestApp) {
         (&json!(0), &json!(0), &json!(3), &json!("unchanged"))
     );
     assert_eq!(versions(&app, "dwb"), 3);
+    // The trail has each post's counts, and no unit.
+    let trail = app
+        .get_json(&t.municipality, "/api/v1/municipalities/GM0629/audit")
+        .await;
+    let posts: Vec<&Value> = trail["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["action"] == "stock_snapshot_posted")
+        .collect();
+    assert_eq!(posts.len(), 2, "{trail}");
+    assert!(!trail.to_string().contains("\"A\""));
     let after = app
         .get_json(
             &t.municipality,

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::db::stock::{self as store, SnapshotWrite};
 use crate::db::DbConnection;
+use crate::domain::audit::{count, Actor, AuditAction, AuditEvent};
 use crate::domain::problem::{cut, echo, Problem, ProblemList};
 use crate::domain::stock::{validate_unit, RawUnit, Unit, UnitContext};
 use crate::service::ingest::RawRecord;
@@ -120,10 +121,12 @@ pub struct SnapshotBody {
     pub dry_run: bool,
 }
 
-/// Stores a checked snapshot (or tries it), under the corporation's write lock.
+/// Stores a checked snapshot (or tries it), under the corporation's write lock, with its
+/// counts in the audit trail.
 #[allow(clippy::too_many_arguments)]
 pub fn post_snapshot(
     conn: &mut DbConnection,
+    actor: &Actor,
     corporation: &str,
     municipality: &str,
     reference_date: NaiveDate,
@@ -135,6 +138,16 @@ pub fn post_snapshot(
         crate::db::locks::take(conn, &[format!("corporation:{corporation}")], now)?;
         let write =
             store::write_snapshot(conn, corporation, municipality, reference_date, units, now)?;
+        let event = AuditEvent::new(
+            AuditAction::StockSnapshotPosted,
+            Some(municipality),
+            format!("stock_snapshot:{reference_date}"),
+        )
+        .with("received", count(write.received))
+        .with("created", count(write.created))
+        .with("updated", count(write.updated))
+        .with("unchanged", count(write.unchanged));
+        crate::service::audit::record(conn, actor, &event, now)?;
         match commit {
             Commit::Yes => Ok(write),
             Commit::DryRun => Err(Unkept::RolledBack(write)),
