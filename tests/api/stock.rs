@@ -198,6 +198,10 @@ async fn a_sale_a_demolition_and_a_new_build_are_exactly_those_changes(app: Test
     assert_eq!(total["counts"]["begin"], 4);
     assert_eq!(total["counts"]["end"], 3);
     assert_eq!(total["counts"]["correction"], 0);
+    assert_eq!(
+        changes["signals"],
+        json!({"social_decline": true, "removals_not_compensated": true})
+    );
     let nonzero = |side: &Value| -> Vec<(String, Value)> {
         side.as_object()
             .expect("object")
@@ -283,6 +287,8 @@ async fn a_unit_left_out_without_a_reason_is_a_correction_line(app: TestApp) {
         (&json!(1), &json!(1))
     );
     assert_eq!(counts["correction"], 0);
+    assert_eq!(changes["signals"]["social_decline"], false);
+    assert_eq!(changes["signals"]["removals_not_compensated"], false);
 
     // Two left out: begin 3 + 0 − 0 ≠ end 1, the correction line says −2.
     post_ok(&app, &t.dwb, "2028-01-01", &json!([home("A")])).await;

@@ -61,6 +61,19 @@ pub struct ChangesBody {
     /// Corporations without two different snapshots in the range (no snapshot at or before
     /// `from`, or none newer by `to`): not in the total.
     pub incomplete: Vec<String>,
+    pub signals: SignalsBody,
+}
+
+/// Signals on the total (§3.1: no structural decline of the social stock, removals compensated
+/// through the new-build mix). Each is null where the reader may not see exactly the counts it
+/// comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignalsBody {
+    /// The social stock ended below where it began.
+    pub social_decline: Option<bool>,
+    /// More homes left the social stock than entered it (the committed new-build pipeline is
+    /// not counted yet).
+    pub removals_not_compensated: Option<bool>,
 }
 
 const CHANGE_COUNTS: [&str; 6] = [
@@ -242,6 +255,12 @@ pub fn changes_between(
             }
         };
     let (agreement, rules) = rules_on(reference, &norms, municipality, to);
+    let exact = |names: &[&str]| names.iter().all(|n| protected.is_exact(None, n));
+    let signals = SignalsBody {
+        social_decline: exact(&["begin", "end"]).then_some(total.end < total.begin),
+        removals_not_compensated: exact(&["additions", "removals"])
+            .then_some(total.removed() > total.added()),
+    };
     Ok(ChangesBody {
         municipality: municipality.to_string(),
         from,
@@ -253,5 +272,6 @@ pub fn changes_between(
             .map(|(corp, start, end, c)| scope_body(Some(corp), Some((*start, *end)), c))
             .collect(),
         incomplete,
+        signals,
     })
 }

@@ -21,7 +21,7 @@ mod privacy;
 mod shared;
 mod units;
 
-pub use changes::{changes_between, ChangesBody, ScopeChanges, UnitChangeBody};
+pub use changes::{changes_between, ChangesBody, ScopeChanges, SignalsBody, UnitChangeBody};
 pub use figures::{stock_at, EfgPathBody, ScopeFigures, StockBody};
 pub use shared::DefinitionBody;
 pub use units::{own_units, OwnUnitBody, OwnUnitsBody};
