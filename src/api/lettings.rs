@@ -65,7 +65,7 @@ pub struct LettingRecord {
 
 /// What a `503 busy` asks the client to wait before posting again (an ingest of 100000
 /// records takes a few seconds).
-const INGEST_RETRY_AFTER_SECONDS: u64 = 5;
+pub(super) const INGEST_RETRY_AFTER_SECONDS: u64 = 5;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
@@ -84,7 +84,7 @@ pub struct PostQuery {
 
 /// JSON for `application/json` (and `+json`), CSV for `text/csv` and `application/csv`. Without
 /// a content type, or with curl's default form type, the body's first character decides.
-fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
+pub(super) fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -112,7 +112,7 @@ fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
 }
 
 /// `413` at once for a body whose declared length is above the limit.
-fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
+pub(super) fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -268,7 +268,7 @@ pub async fn post_lettings(
     Ok(HttpResponse::Ok().json(answer))
 }
 
-fn body_error(e: BodyError) -> ApiError {
+pub(super) fn body_error(e: BodyError) -> ApiError {
     match e {
         BodyError::Malformed(message) => ApiError::bad_request("malformed_body", message),
         BodyError::TooManyRecords { limit } => ApiError::PayloadTooLarge(format!(

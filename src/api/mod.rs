@@ -12,6 +12,7 @@ pub mod legal;
 pub mod letting_list;
 pub mod lettings;
 pub mod metrics;
+pub mod new_build;
 pub mod openapi;
 pub mod plans;
 pub mod query_names;
@@ -19,6 +20,7 @@ pub mod quota;
 pub mod rate_limit;
 pub mod reports;
 pub mod request_log;
+pub mod stock;
 pub mod submissions;
 pub mod webhooks;
 
@@ -86,6 +88,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(plans::routes)
         .configure(reports::routes)
+        .configure(stock::routes)
+        .configure(new_build::routes)
         .configure(submissions::routes)
         .configure(webhooks::routes);
 }

@@ -31,6 +31,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
         (name = "allocation plan", description = "The yearly allocation plan (woonruimteverdelingslijst)"),
         (name = "reports", description = "The half-year report for the administrative meeting, and its publication"),
         (name = "submissions", description = "Declaring a month complete (gereedmelding), its receipt, and completeness against the data deadline"),
+        (name = "stock", description = "The housing stock per corporation and reference date (VERA units): the social stock, middenhuur, changes by cause, energy labels, condition"),
+        (name = "new build", description = "New build against the agreement: the per-project mix rule and the regional (RRA) target"),
         (name = "audit", description = "The audit trail of every change, for the municipality itself"),
         (name = "service", description = "Health, metrics and documentation"),
     )
@@ -108,7 +110,7 @@ fn declare_load_answers(document: &mut utoipa::openapi::OpenApi) {
          Retry-After seconds",
     );
     for (path, item) in document.paths.paths.iter_mut() {
-        let is_ingest = path == "/api/v1/lettings";
+        let is_ingest = path == "/api/v1/lettings" || path.ends_with("/stock/snapshots");
         for (method, operation) in [
             ("get", &mut item.get),
             ("put", &mut item.put),

@@ -166,6 +166,7 @@ pub fn load(conn: &mut DbConnection, reference: &ReferenceData) -> Result<DemoSu
     }
     plan_and_task(conn, reference, year, today)?;
     afspraken::load(conn, reference, today, Utc::now().naive_utc())?;
+    super::demo_stock::load(conn, MUNICIPALITY, year)?;
     Ok(DemoSummary {
         year,
         tokens,

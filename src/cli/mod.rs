@@ -2,6 +2,7 @@
 //! and the national norms an operator imports.
 
 pub mod demo;
+pub mod demo_stock;
 pub mod generate;
 pub mod norms;
 pub mod users;

@@ -24,6 +24,7 @@ pub mod report;
 pub mod schema;
 pub mod share_links;
 pub mod signal_emails;
+pub mod stock;
 pub mod submissions;
 pub mod webhooks;
 

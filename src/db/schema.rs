@@ -413,6 +413,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    stock_unit_versions (corporation, unit_code, version) {
+        corporation -> Text,
+        unit_code -> Text,
+        version -> Integer,
+        municipality -> Text,
+        unit_kind -> Text,
+        status -> Text,
+        daeb -> Text,
+        wws_points -> Nullable<Integer>,
+        target_rent_cents -> Nullable<BigInt>,
+        energy_label -> Nullable<Text>,
+        label_method -> Nullable<Text>,
+        label_date -> Nullable<Date>,
+        condition_score -> Nullable<Integer>,
+        in_service_date -> Nullable<Date>,
+        in_service_reason -> Nullable<Text>,
+        out_of_service_date -> Nullable<Date>,
+        out_of_service_reason -> Nullable<Text>,
+        planned_exit_date -> Nullable<Date>,
+        digest -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     afspraak_updates (id) {
         id -> BigInt,
         municipality -> Text,
@@ -426,3 +451,30 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    stock_snapshots (id) {
+        id -> BigInt,
+        corporation -> Text,
+        municipality -> Text,
+        reference_date -> Date,
+        units -> BigInt,
+        posted_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_snapshot_units (snapshot_id, unit_code) {
+        snapshot_id -> BigInt,
+        unit_code -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::joinable!(stock_snapshot_units -> stock_snapshots (snapshot_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    stock_unit_versions,
+    stock_snapshots,
+    stock_snapshot_units
+);

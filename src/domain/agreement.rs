@@ -20,6 +20,9 @@ use serde::Deserialize;
 
 use super::afspraken::Afspraak;
 use super::metric::Metric;
+use super::money;
+use super::new_build::NewBuildAgreement;
+use super::stock::{SocialDefinition, StockRules};
 
 /// The urgency categories when an agreement names none.
 pub const DEFAULT_URGENCY_CATEGORIES: [&str; 9] = [
@@ -154,6 +157,68 @@ pub struct Agreement {
     /// The numbered afspraken with their trekker and planning (see [`super::afspraken`]).
     #[serde(default)]
     pub afspraken: Vec<Afspraak>,
+    /// How the stock is judged (`[stock]`); the national defaults when absent.
+    #[serde(default)]
+    pub stock: StockAgreement,
+    /// The new-build rule and regional target (`[new_build]`), when the agreement has them.
+    #[serde(default)]
+    pub new_build: Option<NewBuildAgreement>,
+}
+
+/// The stock clauses of an agreement: which definition of the social stock it uses, the
+/// points limits, the day from which no social home may have label E, F or G, and how long a
+/// label is valid. Every field has a default (docs/domain.md, "The social stock").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StockAgreement {
+    pub social_definition: SocialDefinition,
+    /// Social up to this many WWS points (Wet betaalbare huur: 143).
+    pub social_max_points: i32,
+    /// Middenhuur up to this many WWS points (Wet betaalbare huur: 186).
+    pub middenhuur_max_points: i32,
+    /// From this day no social home has label E, F or G.
+    pub efg_deadline: NaiveDate,
+    /// An E/F/G home whose exit (sale, demolition, renovation) is planned on or before this
+    /// day is not counted on the path.
+    pub planned_exit_horizon: NaiveDate,
+    /// An energy label is valid this many years from its registration.
+    pub label_validity_years: u32,
+    /// A label expiring within this many months of the reference date is reported.
+    pub expiring_window_months: u32,
+    /// Where the clauses come from.
+    pub source: String,
+}
+
+impl Default for StockAgreement {
+    fn default() -> Self {
+        Self {
+            social_definition: SocialDefinition::default(),
+            social_max_points: 143,
+            middenhuur_max_points: 186,
+            // Nationale prestatieafspraken (2022): no E, F or G label left after 2028.
+            efg_deadline: NaiveDate::from_ymd_opt(2029, 1, 1).unwrap_or(NaiveDate::MAX),
+            planned_exit_horizon: NaiveDate::from_ymd_opt(2029, 12, 31).unwrap_or(NaiveDate::MAX),
+            label_validity_years: 10,
+            expiring_window_months: 12,
+            source: String::new(),
+        }
+    }
+}
+
+impl StockAgreement {
+    /// The rules of a snapshot whose year has this huurgrens DAEB-toewijzing.
+    pub fn rules(&self, social_rent_limit: Decimal) -> StockRules {
+        StockRules {
+            definition: self.social_definition,
+            social_rent_limit_cents: money::to_cents(social_rent_limit).unwrap_or(0),
+            social_max_points: self.social_max_points,
+            middenhuur_max_points: self.middenhuur_max_points,
+            efg_deadline: self.efg_deadline,
+            exit_horizon: self.planned_exit_horizon,
+            label_validity_years: self.label_validity_years,
+            expiring_window_months: self.expiring_window_months,
+        }
+    }
 }
 
 fn default_data_deadline() -> DataDeadline {
@@ -206,6 +271,8 @@ impl Agreement {
             },
             data_deadline: DataDeadline::NATIONAL,
             afspraken: Vec::new(),
+            stock: StockAgreement::default(),
+            new_build: None,
         }
     }
 
@@ -343,6 +410,14 @@ mod tests {
         assert_eq!(a.warning_margin, Decimal::new(2, 2));
         assert_eq!(a.min_lettings, 20);
         assert!(a.counts_as_urgent("status_holder"));
+        let new_build = a.new_build.as_ref().unwrap();
+        assert_eq!(new_build.rule.social_min, Decimal::new(30, 2));
+        assert_eq!(new_build.rra.gross, 991);
+        assert_eq!(new_build.realisations_by_year().len(), 2);
+        assert_eq!(
+            a.stock.efg_deadline,
+            NaiveDate::from_ymd_opt(2029, 1, 1).unwrap()
+        );
         // "vóór 1 maart": the data of 2026 is late from 1 March 2027.
         assert_eq!(
             a.data_deadline.for_year(2026),

@@ -99,10 +99,12 @@ pub enum AuditAction {
     ExpectedHomesSet,
     /// A party posted a progress update on an afspraak of the agreement.
     AfspraakUpdated,
+    /// A corporation posted a stock snapshot (its counts, never its units).
+    StockSnapshotPosted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::LettingBatch,
         AuditAction::LettingWithdrawn,
         AuditAction::StatusHolderTargetSet,
@@ -120,6 +122,7 @@ impl AuditAction {
         AuditAction::ShareLinkRevoked,
         AuditAction::ExpectedHomesSet,
         AuditAction::AfspraakUpdated,
+        AuditAction::StockSnapshotPosted,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -141,6 +144,7 @@ impl AuditAction {
             AuditAction::ShareLinkRevoked => "share_link_revoked",
             AuditAction::ExpectedHomesSet => "expected_homes_set",
             AuditAction::AfspraakUpdated => "afspraak_updated",
+            AuditAction::StockSnapshotPosted => "stock_snapshot_posted",
         }
     }
 }

@@ -31,6 +31,11 @@
 //! - wat als: geplande verhuringen bij de echte cijfers optellen → [`what_if`]
 //! - oordeel op de eerste pagina van de halfjaarrapportage (gehaald, bijna aan de grens,
 //!   niet gehaald, te weinig verhuringen) → [`verdict`]
+//! - woningvoorraad per peildatum (VERA-eenheden), sociale voorraad, middenhuur, mutaties
+//!   (nieuwbouw, aankoop, verkoop, sloop, liberalisatie), energielabels (E/F/G, geldigheid),
+//!   conditiescore → [`stock`]
+//! - nieuwbouwmix (30% sociale huur, 40% middensegment per project), regionale
+//!   realisatieagenda (RRA): restant en benodigd tempo → [`new_build`]
 //! - inloggen op het portaal: verlopen van een sessie, wachtwoordeisen, e-mailadres →
 //!   [`session`]
 
@@ -46,6 +51,7 @@ pub mod letting;
 pub mod linked_tables;
 pub mod metric;
 pub mod money;
+pub mod new_build;
 pub mod norms;
 pub mod organisation;
 pub mod period;
@@ -55,6 +61,7 @@ pub mod session;
 pub mod share_link;
 pub mod small_numbers;
 pub mod status_holders;
+pub mod stock;
 pub mod submission;
 pub mod upload;
 pub mod verdict;

@@ -38,7 +38,8 @@ pub struct AuditEventBody {
     /// `status_holder_placement_added`, `allocation_plan_stored`, `report_published`,
     /// `alert_note_added`, `webhook_registered`, `webhook_stopped`, `webhook_delivery_retried`,
     /// `token_created`, `token_revoked`, `submission_declared`, `share_link_created`,
-    /// `share_link_revoked` or `expected_homes_set`.
+    /// `share_link_revoked`, `expected_homes_set`, `afspraak_updated` or
+    /// `stock_snapshot_posted`.
     pub action: String,
     /// What changed, as `kind:id` (`letting:DWB-1`, `webhook:4`, `report:2026-H1`,
     /// `submission:2026-03`).

@@ -20,18 +20,18 @@ use crate::domain::money;
 use crate::domain::norms::NormsTable;
 use crate::domain::period::month_key;
 use crate::domain::problem::{cut, echo, Problem, ProblemList};
-use crate::domain::upload;
+use crate::domain::upload::{self, UploadRecord};
 
 mod csv_body;
 mod json_body;
 
-pub use csv_body::{detect_dialect, read_csv, CsvDialect};
-pub use json_body::read_json;
+pub use csv_body::{detect_dialect, read_csv, read_csv_of, CsvDialect};
+pub use json_body::{read_json, read_json_of};
 
 /// One record as read from the body, with where it came from.
 #[derive(Debug, Clone, Default)]
-pub struct RawRecord {
-    pub raw: RawLetting,
+pub struct RawRecord<R = RawLetting> {
+    pub raw: R,
     /// CSV: the line the record starts on (header = 1).
     pub line: Option<u64>,
     /// A problem with the record as a whole (not an object, wrong number of cells).
@@ -62,8 +62,8 @@ pub enum BodyFormat {
 
 /// A body read into records.
 #[derive(Debug)]
-pub struct ReadBatch {
-    pub records: Vec<RawRecord>,
+pub struct ReadBatch<R = RawLetting> {
+    pub records: Vec<RawRecord<R>>,
     /// CSV separated by semicolons: a decimal comma is accepted.
     pub decimal_comma: bool,
 }
@@ -71,12 +71,21 @@ pub struct ReadBatch {
 /// How far into a body of unknown format its first character is looked for.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Reads a body of at most `max_records` records as it arrives.
+/// Reads a body of at most `max_records` letting records as it arrives.
 pub fn read_batch(
     body: impl Read,
     format: BodyFormat,
     max_records: usize,
 ) -> Result<ReadBatch, BodyError> {
+    read_records(body, format, max_records)
+}
+
+/// Reads a body of at most `max_records` records of any kind (`R`) as it arrives.
+pub fn read_records<R: UploadRecord>(
+    body: impl Read,
+    format: BodyFormat,
+    max_records: usize,
+) -> Result<ReadBatch<R>, BodyError> {
     let (format, body) = match format {
         BodyFormat::Unknown => {
             let (head, body) = read_ahead(body, SNIFF_BYTES, |seen| {
@@ -101,11 +110,11 @@ pub fn read_batch(
     };
     if format == BodyFormat::Json {
         Ok(ReadBatch {
-            records: read_json(body, max_records)?,
+            records: read_json_of(body, max_records)?,
             decimal_comma: false,
         })
     } else {
-        let (records, dialect) = read_csv(body, max_records)?;
+        let (records, dialect) = read_csv_of(body, max_records)?;
         Ok(ReadBatch {
             records,
             decimal_comma: dialect == CsvDialect::Semicolon,

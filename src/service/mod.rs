@@ -21,6 +21,7 @@ pub mod plans;
 pub mod quota;
 pub mod signal_emails;
 pub mod small_numbers;
+pub mod stock;
 pub mod submissions;
 pub mod webhook_addresses;
 pub mod webhook_subscriptions;

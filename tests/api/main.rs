@@ -36,6 +36,7 @@ mod reports;
 mod service;
 mod small_numbers;
 mod small_numbers_answers;
+mod stock;
 mod submissions;
 mod upload;
 mod webhooks;

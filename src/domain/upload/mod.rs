@@ -13,6 +13,8 @@
 
 use std::borrow::Cow;
 
+use crate::domain::letting::{RawLetting, RawValue, FIELDS, REQUIRED_FIELDS};
+
 mod dutch;
 mod plausibility;
 
@@ -44,7 +46,7 @@ pub struct Column {
     pub example: &'static str,
 }
 
-const fn column(
+pub const fn column(
     field: &'static str,
     dutch: &'static str,
     kind: ValueKind,
@@ -103,9 +105,57 @@ pub const COLUMNS: [Column; 14] = [
     column("status_holder", "statushouder", ValueKind::Bool, "nee"),
 ];
 
+/// A kind of record the upload format reads (a letting, a unit of the stock): its fields,
+/// its columns and how a submitted value is kept. The JSON and CSV readers of
+/// `service::ingest` read any kind, so every upload has the same dialects and problems.
+pub trait UploadRecord: Default + Clone + std::fmt::Debug {
+    /// The key of the JSON object that holds the array (`lettings`, `units`).
+    const BATCH_KEY: &'static str;
+    /// `[BATCH_KEY]`, for serde's message on an unknown key.
+    const EXPECTED_KEYS: &'static [&'static str];
+    /// One record, in the messages (`letting`, `unit`).
+    const NOUN: &'static str;
+    /// The fields a record may carry, in the contract's order.
+    fn fields() -> &'static [&'static str];
+    /// The fields a CSV header must name.
+    fn required_fields() -> &'static [&'static str];
+    /// The columns of the fields (Dutch names, kinds).
+    fn columns() -> &'static [Column];
+    /// Sets a field by name; an unknown name is remembered as a problem to report.
+    fn set(&mut self, name: &str, value: RawValue);
+    /// Notes a field name the contract does not know.
+    fn note_unknown(&mut self, name: &str);
+}
+
+impl UploadRecord for RawLetting {
+    const BATCH_KEY: &'static str = "lettings";
+    const EXPECTED_KEYS: &'static [&'static str] = &["lettings"];
+    const NOUN: &'static str = "letting";
+    fn fields() -> &'static [&'static str] {
+        &FIELDS
+    }
+    fn required_fields() -> &'static [&'static str] {
+        &REQUIRED_FIELDS
+    }
+    fn columns() -> &'static [Column] {
+        &COLUMNS
+    }
+    fn set(&mut self, name: &str, value: RawValue) {
+        RawLetting::set(self, name, value)
+    }
+    fn note_unknown(&mut self, name: &str) {
+        RawLetting::note_unknown(self, name)
+    }
+}
+
 /// The column a header cell names: the field name or its Dutch name, in any case, with spaces
 /// or hyphens for underscores (`Kale huur` is `kale_huur`).
 pub fn column_named(name: &str) -> Option<&'static Column> {
+    column_named_in(&COLUMNS, name)
+}
+
+/// [`column_named`] among the columns of any upload.
+pub fn column_named_in(columns: &'static [Column], name: &str) -> Option<&'static Column> {
     let wanted: String = name
         .trim()
         .chars()
@@ -114,7 +164,7 @@ pub fn column_named(name: &str) -> Option<&'static Column> {
             c => c.to_ascii_lowercase(),
         })
         .collect();
-    COLUMNS
+    columns
         .iter()
         .find(|c| c.field == wanted || c.dutch == wanted)
 }

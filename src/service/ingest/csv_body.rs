@@ -9,9 +9,9 @@ use std::io::Read;
 use csv_core::ReadFieldResult;
 
 use super::{malformed, strip_bom, BodyError, RawRecord};
-use crate::domain::letting::{FieldProblem, RawLetting, RawValue, FIELDS, REQUIRED_FIELDS};
+use crate::domain::letting::{FieldProblem, RawValue};
 use crate::domain::problem::{cut, Problem, ProblemList};
-use crate::domain::upload::{column_named, normalise_cell, Column, COLUMNS};
+use crate::domain::upload::{column_named_in, normalise_cell, Column, UploadRecord};
 
 /// The separator and decimal style of a CSV body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,14 @@ pub fn read_csv(
     body: impl Read,
     max_records: usize,
 ) -> Result<(Vec<RawRecord>, CsvDialect), BodyError> {
+    read_csv_of(body, max_records)
+}
+
+/// [`read_csv`] for records of any kind.
+pub fn read_csv_of<R: UploadRecord>(
+    body: impl Read,
+    max_records: usize,
+) -> Result<(Vec<RawRecord<R>>, CsvDialect), BodyError> {
     let unreadable = |e: std::io::Error| malformed("the body could not be read", e);
     let body = strip_bom(body).map_err(unreadable)?;
     // The separator is guessed from the header line (its first 64 KiB), read ahead.
@@ -66,11 +74,11 @@ pub fn read_csv(
             CsvDialect::Comma => b',',
         },
     );
-    let columns = read_header(&mut cells)?;
+    let columns = read_header::<R, _>(&mut cells)?;
 
     let mut records = Vec::new();
     loop {
-        let mut raw = RawLetting::default();
+        let mut raw = R::default();
         let mut value_problems = Vec::new();
         let mut not_utf8 = false;
         let mut empty = true;
@@ -129,7 +137,9 @@ pub fn read_csv(
 }
 
 /// The header's columns, each a field of the contract; or every problem with the header.
-fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, BodyError> {
+fn read_header<K: UploadRecord, R: Read>(
+    cells: &mut Cells<R>,
+) -> Result<Vec<&'static Column>, BodyError> {
     let mut problems = ProblemList::new();
     let mut columns = Vec::new();
     let mut seen = BTreeSet::new();
@@ -149,7 +159,7 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, Bo
             return;
         };
         let name = text.trim();
-        let known = column_named(name).filter(|c| FIELDS.contains(&c.field));
+        let known = column_named_in(K::columns(), name).filter(|c| K::fields().contains(&c.field));
         match known {
             Some(column) if seen.insert(column.field) => columns.push(column),
             Some(column) => problems.push(header_problem(
@@ -173,8 +183,8 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, Bo
                     &short,
                     format!(
                         "unknown column {shown:?}; the columns are: {} (or in Dutch: {})",
-                        FIELDS.join(", "),
-                        dutch_names().join(", ")
+                        K::fields().join(", "),
+                        dutch_names::<K>().join(", ")
                     ),
                 ))
             }
@@ -186,7 +196,7 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, Bo
             not_utf8_text(header.map_or(1, |h| h.line))
         )));
     }
-    for required in REQUIRED_FIELDS {
+    for &required in K::required_fields() {
         if !columns.iter().any(|c| c.field == required) {
             problems.push(header_problem(
                 required,
@@ -202,10 +212,10 @@ fn read_header<R: Read>(cells: &mut Cells<R>) -> Result<Vec<&'static Column>, Bo
 }
 
 /// The Dutch names of the contract's fields, in its order.
-fn dutch_names() -> Vec<&'static str> {
-    FIELDS
+fn dutch_names<K: UploadRecord>() -> Vec<&'static str> {
+    K::fields()
         .iter()
-        .filter_map(|f| COLUMNS.iter().find(|c| c.field == *f).map(|c| c.dutch))
+        .filter_map(|f| K::columns().iter().find(|c| c.field == *f).map(|c| c.dutch))
         .collect()
 }
 

@@ -7,22 +7,39 @@
 use std::cell::Cell;
 use std::fmt;
 use std::io::{BufReader, Read};
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::{malformed, strip_bom, BodyError, RawRecord};
-use crate::domain::letting::{RawLetting, RawValue, FIELDS};
+use crate::domain::letting::RawValue;
 use crate::domain::problem::cut;
+use crate::domain::upload::UploadRecord;
 
 /// serde_json's `arbitrary_precision` hands a number over as a map with this one key.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-const EXPECTING: &str =
-    "the body must be a JSON array of letting records or an object {\"lettings\": [...]}";
+/// What a body must be, for the messages.
+fn expecting<R: UploadRecord>() -> String {
+    format!(
+        "the body must be a JSON array of {} records or an object {{\"{}\": [...]}}",
+        R::NOUN,
+        R::BATCH_KEY
+    )
+}
 
-/// Reads `{"lettings": [...]}` or a bare array of at most `max_records` records.
+/// Reads `{"lettings": [...]}` or a bare array of at most `max_records` letting records.
 pub fn read_json(body: impl Read, max_records: usize) -> Result<Vec<RawRecord>, BodyError> {
+    read_json_of(body, max_records)
+}
+
+/// Reads `{"<batch key>": [...]}` or a bare array of at most `max_records` records of any
+/// kind.
+pub fn read_json_of<R: UploadRecord>(
+    body: impl Read,
+    max_records: usize,
+) -> Result<Vec<RawRecord<R>>, BodyError> {
     let body = strip_bom(body).map_err(|e| malformed("the body could not be read", e))?;
     let too_many = Cell::new(false);
     let mut deserializer =
@@ -31,6 +48,7 @@ pub fn read_json(body: impl Read, max_records: usize) -> Result<Vec<RawRecord>, 
         records: Records {
             limit: max_records,
             too_many: &too_many,
+            kind: PhantomData,
         },
     }
     .deserialize(&mut deserializer)
@@ -39,77 +57,88 @@ pub fn read_json(body: impl Read, max_records: usize) -> Result<Vec<RawRecord>, 
         Ok(records) => Ok(records),
         Err(_) if too_many.get() => Err(BodyError::TooManyRecords { limit: max_records }),
         Err(e) => Err(malformed(
-            "the body is not valid JSON for a batch of lettings",
+            &format!("the body is not valid JSON for a batch of {}", R::BATCH_KEY),
             e,
         )),
     }
 }
 
-/// The whole body: an array of records, or an object whose one key is `lettings`.
-struct Batch<'a> {
-    records: Records<'a>,
+/// The whole body: an array of records, or an object whose one key is the batch key.
+struct Batch<'a, R> {
+    records: Records<'a, R>,
 }
 
-impl<'de> DeserializeSeed<'de> for Batch<'_> {
-    type Value = Vec<RawRecord>;
+impl<'de, R: UploadRecord> DeserializeSeed<'de> for Batch<'_, R> {
+    type Value = Vec<RawRecord<R>>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Batch<'_> {
-    type Value = Vec<RawRecord>;
+impl<'de, R: UploadRecord> Visitor<'de> for Batch<'_, R> {
+    type Value = Vec<RawRecord<R>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(EXPECTING)
+        f.write_str(&expecting::<R>())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         self.records.visit_seq(seq)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut lettings = None;
-        while let Some(key) = map.next_key::<Key>()? {
+        let batch_key = R::BATCH_KEY;
+        let mut records = None;
+        while let Some(key) = map.next_key_seed(KeySeed::<R>(PhantomData))? {
             match key {
-                Key::Field("lettings") if lettings.is_some() => {
-                    return Err(de::Error::duplicate_field("lettings"));
+                Key::Field(name) if name == batch_key && records.is_some() => {
+                    return Err(de::Error::duplicate_field(batch_key));
                 }
-                Key::Field("lettings") => {
-                    lettings = Some(map.next_value_seed(self.records)?);
+                Key::Field(name) if name == batch_key => {
+                    records = Some(map.next_value_seed(self.records)?);
                 }
-                Key::Number => return Err(de::Error::custom(EXPECTING)),
-                Key::Field(name) => return Err(de::Error::unknown_field(name, &["lettings"])),
-                Key::Unknown(name) => return Err(de::Error::unknown_field(&name, &["lettings"])),
+                Key::Number => return Err(de::Error::custom(expecting::<R>())),
+                Key::Field(name) => return Err(de::Error::unknown_field(name, R::EXPECTED_KEYS)),
+                Key::Unknown(name) => {
+                    return Err(de::Error::unknown_field(&name, R::EXPECTED_KEYS))
+                }
             }
         }
-        lettings.ok_or_else(|| de::Error::missing_field("lettings"))
+        records.ok_or_else(|| de::Error::missing_field(batch_key))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(E::custom(EXPECTING))
+        Err(E::custom(expecting::<R>()))
     }
 }
 
 /// The array of records: counted as read; one past `limit` stops the reading.
-#[derive(Clone, Copy)]
-struct Records<'a> {
+struct Records<'a, R> {
     limit: usize,
     /// Set when the reading stopped because of the limit, to tell that from bad JSON.
     too_many: &'a Cell<bool>,
+    kind: PhantomData<R>,
 }
 
-impl<'de> DeserializeSeed<'de> for Records<'_> {
-    type Value = Vec<RawRecord>;
+impl<R> Clone for Records<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Records<'_, R> {}
+
+impl<'de, R: UploadRecord> DeserializeSeed<'de> for Records<'_, R> {
+    type Value = Vec<RawRecord<R>>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Records<'_> {
-    type Value = Vec<RawRecord>;
+impl<'de, R: UploadRecord> Visitor<'de> for Records<'_, R> {
+    type Value = Vec<RawRecord<R>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of letting records")
+        write!(f, "an array of {} records", R::NOUN)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut records = Vec::new();
-        while let Some(record) = seq.next_element::<RawRecord>()? {
+        while let Some(record) = seq.next_element::<RawRecord<R>>()? {
             if records.len() == self.limit {
                 self.too_many.set(true);
                 return Err(de::Error::custom(format_args!(
@@ -123,7 +152,7 @@ impl<'de> Visitor<'de> for Records<'_> {
     }
 }
 
-/// A key of an object: one of the contract's names (or `lettings`), the number marker, or
+/// A key of an object: one of the contract's names (or the batch key), the number marker, or
 /// another name, cut short.
 enum Key {
     Field(&'static str),
@@ -131,41 +160,66 @@ enum Key {
     Unknown(String),
 }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
-                Ok(if name == NUMBER_TOKEN {
-                    Key::Number
-                } else if name == "lettings" {
-                    Key::Field("lettings")
-                } else if let Some(field) = FIELDS.iter().find(|f| **f == name) {
-                    Key::Field(field)
-                } else {
-                    Key::Unknown(cut(name).to_string())
-                })
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
+/// No record kind: for the keys of a value, where only the number marker matters.
+#[derive(Debug, Clone, Default)]
+struct NoFields;
+
+impl UploadRecord for NoFields {
+    const BATCH_KEY: &'static str = "";
+    const EXPECTED_KEYS: &'static [&'static str] = &[];
+    const NOUN: &'static str = "";
+    fn fields() -> &'static [&'static str] {
+        &[]
+    }
+    fn required_fields() -> &'static [&'static str] {
+        &[]
+    }
+    fn columns() -> &'static [crate::domain::upload::Column] {
+        &[]
+    }
+    fn set(&mut self, _: &str, _: RawValue) {}
+    fn note_unknown(&mut self, _: &str) {}
+}
+
+/// Reads a [`Key`] among the names of the record kind `R`.
+struct KeySeed<R>(PhantomData<R>);
+
+impl<'de, R: UploadRecord> DeserializeSeed<'de> for KeySeed<R> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Deserialize<'de> for RawRecord {
+impl<R: UploadRecord> Visitor<'_> for KeySeed<R> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(if name == NUMBER_TOKEN {
+            Key::Number
+        } else if name == R::BATCH_KEY {
+            Key::Field(R::BATCH_KEY)
+        } else if let Some(field) = R::fields().iter().find(|f| **f == name) {
+            Key::Field(field)
+        } else {
+            Key::Unknown(cut(name).to_string())
+        })
+    }
+}
+
+impl<'de, R: UploadRecord> Deserialize<'de> for RawRecord<R> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> Visitor<'de> for RecordVisitor {
-            type Value = RawRecord;
+        struct RecordVisitor<R>(PhantomData<R>);
+        impl<'de, R: UploadRecord> Visitor<'de> for RecordVisitor<R> {
+            type Value = RawRecord<R>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a letting record (a JSON object)")
+                write!(f, "a {} record (a JSON object)", R::NOUN)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
-                let mut raw = RawLetting::default();
-                while let Some(key) = map.next_key::<Key>()? {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord<R>, A::Error> {
+                let mut raw = R::default();
+                while let Some(key) = map.next_key_seed(KeySeed::<R>(PhantomData))? {
                     match key {
                         Key::Field(name) => {
                             let Submitted(value) = map.next_value()?;
@@ -187,38 +241,39 @@ impl<'de> Deserialize<'de> for RawRecord {
                     ..RawRecord::default()
                 })
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRecord, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRecord<R>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(not_an_object())
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawRecord, E> {
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawRecord, E> {
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawRecord, E> {
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawRecord, E> {
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawRecord, E> {
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
-            fn visit_unit<E: de::Error>(self) -> Result<RawRecord, E> {
+            fn visit_unit<E: de::Error>(self) -> Result<RawRecord<R>, E> {
                 Ok(not_an_object())
             }
         }
-        deserializer.deserialize_any(RecordVisitor)
+        deserializer.deserialize_any(RecordVisitor(PhantomData))
     }
 }
 
-fn not_an_object() -> RawRecord {
+fn not_an_object<R: UploadRecord>() -> RawRecord<R> {
     RawRecord {
-        record_problem: Some(
-            "a letting record must be a JSON object with the letting's fields".into(),
-        ),
+        record_problem: Some(format!(
+            "a {noun} record must be a JSON object with the {noun}'s fields",
+            noun = R::NOUN
+        )),
         ..RawRecord::default()
     }
 }
@@ -264,7 +319,7 @@ impl<'de> Deserialize<'de> for Submitted {
                 Ok(Submitted(RawValue::Structured))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Submitted, A::Error> {
-                match map.next_key::<Key>()? {
+                match map.next_key_seed(KeySeed::<NoFields>(PhantomData))? {
                     Some(Key::Number) => {
                         let text: String = map.next_value()?;
                         return Ok(Submitted(RawValue::Number(text)));

@@ -1,0 +1,3 @@
+DROP TABLE stock_snapshot_units;
+DROP TABLE stock_snapshots;
+DROP TABLE stock_unit_versions;
