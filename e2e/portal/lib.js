@@ -39,6 +39,8 @@ export async function launch() {
 
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  // Every page answers within a second or two here: fail fast rather than wait half a minute.
+  context.setDefaultTimeout(8000);
   const page = await context.newPage();
   return { context, page };
 }

@@ -26,6 +26,15 @@ pub struct Nav {
     pub csrf: String,
 }
 
+/// A table that may be wider than a phone (320 CSS px): it scrolls sideways in a region of its
+/// own instead of the page (WCAG 1.4.10), and the region takes keyboard focus so that it can be
+/// scrolled without a mouse (2.1.1); `label` names the region for screen readers.
+pub fn scroll_table(label: &str, table: Markup) -> Markup {
+    html! {
+        div.table-wrap role="region" aria-label=(label) tabindex="0" { (table) }
+    }
+}
+
 #[get("/assets/portal.css")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()

@@ -87,7 +87,8 @@ pub async fn signals(
                     span class=(format!("state state-{level}")) { (level_words(level, lang)) }
                     " · " (if alert["state"] == "open" { lang.t("open", "open") } else { lang.t("afgesloten", "resolved") })
                 }
-                table {
+                @let history = format!("{} {}", lang.t("Verloop van signaal", "History of signal"), id);
+                (layout::scroll_table(&history, html! { table {
                     caption { (lang.t("Verloop", "History")) }
                     thead { tr {
                         th scope="col" { (lang.t("Wanneer", "When")) }
@@ -103,7 +104,7 @@ pub async fn signals(
                             }
                         }
                     }
-                }
+                } }))
                 h3 { (lang.t("Notities", "Notes")) }
                 @let notes = alert["notes"].as_array().cloned().unwrap_or_default();
                 @if notes.is_empty() { p.muted { (lang.t("Nog geen notities.", "No notes yet.")) } }

@@ -72,25 +72,39 @@ describe('every page of each kind of user', () => {
 });
 
 /**
- * The counts of households a page shows to a reader: every figure in a table cell that is a
- * number on its own, and every "count / denominator" pair anywhere in the text. Percentages,
- * dates, years and half-year names are not counts.
+ * The counts of households a page shows to a reader: every "count / denominator" pair in the
+ * text, and every whole number in a table column whose header says it counts lettings or
+ * households (Verhuringen, Gerealiseerd, Aantal, ...). Percentages, dates, years, half-year
+ * names, differences, plans and reference data are not counts of households.
  */
 async function shownCounts(page) {
   return page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
     const found = [];
     const strip = (text) =>
       text
-        .replace(/\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+Z?)?/g, ' ')
+        .replace(/\d{4}-\d{2}(?:-\d{2})?(?:[ T][\d:.]+Z?)?/g, ' ')
         .replace(/\b\d{4}-?[HQ]\d\b/g, ' ')
         .replace(/\d+(?:[.,]\d+)?\s?%/g, ' ')
         .replace(/<\s?5/g, ' ');
-    for (const cell of document.querySelectorAll('td')) {
-      const text = strip(cell.innerText);
-      for (const m of text.matchAll(/(?<![\w.,])(\d+)(?![\w.,])/g)) found.push({ where: 'cell', text: cell.innerText.trim(), n: Number(m[1]) });
+    const counting = /verhuring|gerealiseerd|aantal|huishoudens|lettings|count|realised|gehuisvest via|housed through/i;
+    for (const table of document.querySelectorAll('table')) {
+      const headerRow = table.tHead?.rows[table.tHead.rows.length - 1];
+      if (!headerRow) continue;
+      const headers = [...headerRow.cells].map((c) => c.innerText.trim());
+      for (const body of table.tBodies) {
+        for (const row of body.rows) {
+          [...row.cells].forEach((cell, i) => {
+            if (cell.tagName !== 'TD' || !counting.test(headers[i] || '')) return;
+            const text = strip(cell.innerText);
+            for (const m of text.matchAll(/(?<![\w.,/-])(\d+)(?![\w.,])/g)) {
+              found.push({ where: `column "${headers[i]}"`, text: cell.innerText.trim(), n: Number(m[1]) });
+            }
+          });
+        }
+      }
     }
-    const body = document.body.innerText;
-    for (const m of body.matchAll(/(\S+)\s\/\s(\S+)/g)) {
+    for (const m of document.body.innerText.matchAll(/(\S+)\s\/\s(\S+)/g)) {
       for (const part of [m[1], m[2]]) {
         if (/^\d+$/.test(part)) found.push({ where: 'fraction', text: m[0], n: Number(part) });
       }

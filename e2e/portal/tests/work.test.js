@@ -40,7 +40,7 @@ describe('upload', () => {
     const faulty = file('fout.csv', [
       HEADER,
       `${good};${MUNICIPALITY};${today()};712,50;2;28500;status_holder`,
-      `${bad};${MUNICIPALITY};${today()};0;0;28500;none`,
+      `${bad};${MUNICIPALITY};${today()};0;0;28500;`,
     ]);
     await page.getByLabel('Bestand (CSV of JSON)').setInputFiles(faulty);
     await page.getByRole('button', { name: 'Opslaan' }).click();
@@ -69,7 +69,7 @@ describe('upload', () => {
     const corrected = file('goed.csv', [
       HEADER,
       `${good};${MUNICIPALITY};${today()};712,50;2;28500;status_holder`,
-      `${bad};${MUNICIPALITY};${today()};650,00;1;21000;none`,
+      `${bad};${MUNICIPALITY};${today()};650,00;1;21000;`,
     ]);
     await page.getByLabel('Bestand (CSV of JSON)').setInputFiles(corrected);
     await page.getByRole('button', { name: 'Controleren' }).click();
@@ -106,12 +106,11 @@ describe('signals', () => {
     await visit(page, `/municipalities/${MUNICIPALITY}/signals`, 'signals');
     const text = `Toegelicht: twee spoedplaatsingen na een brand (${word()})`;
     const form = page.locator('form[action*="/notes"]').first();
-    const section = page.locator('section', { has: form });
-    const heading = await section.locator('h2').innerText();
+    const heading = await form.evaluate((f) => f.closest('section').querySelector('h2').id);
     await form.locator('textarea').fill(text);
     await form.getByRole('button', { name: 'Opslaan' }).click();
     await page.waitForURL(/\/signals$/);
-    const thread = page.locator('section', { has: page.locator('h2', { hasText: heading }) });
+    const thread = page.locator(`section[aria-labelledby="${heading}"]`);
     await assert.doesNotReject(thread.getByText(text).waitFor());
     assert.match(await thread.getByText(text).locator('..').innerText(), /GM0629/);
     await checkPage(page, 'signals with a note', { shot: 'municipality-signals' });
