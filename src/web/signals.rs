@@ -99,7 +99,7 @@ pub async fn signals(
                         @for event in alert["history"].as_array().into_iter().flatten() {
                             tr {
                                 td { (event["at"].as_str().unwrap_or_default().get(..10).unwrap_or_default()) }
-                                td { (event["change"].as_str().unwrap_or_default()) " (" (level_words(event["level"].as_str().unwrap_or_default(), lang)) ")" }
+                                td { (label(event["change"].as_str().unwrap_or_default(), report_lang(lang))) " (" (level_words(event["level"].as_str().unwrap_or_default(), lang)) ")" }
                                 td.num { (shown(&event["count"])) " / " (shown(&event["denominator"])) }
                             }
                         }

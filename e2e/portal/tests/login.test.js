@@ -52,6 +52,8 @@ describe('logging in and out', () => {
     const alert = page.getByRole('alert');
     await assert.doesNotReject(alert.waitFor());
     assert.match(await alert.innerText(), /horen niet bij elkaar/);
+    assert.equal(await page.getByLabel('E-mailadres').inputValue(), PEOPLE.municipality.email, 'the address stays');
+    assert.equal(await page.getByLabel('Wachtwoord').inputValue(), '', 'the password does not come back');
     assert.equal((await context.cookies()).filter((c) => c.name === 'qm_session').length, 0);
     await checkPage(page, 'login form with a wrong password', { shot: 'login-wrong-password' });
 
