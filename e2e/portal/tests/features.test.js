@@ -93,7 +93,9 @@ describe('share links', () => {
     const response = await reader.goto(new URL(href, BASE).href);
     assert.equal(response.status(), 200);
     assert.doesNotMatch(reader.url(), /\/login/);
-    await checkPage(reader, 'a shared report', { shot: 'public-shared-report' });
+    // The report is a document laid out for print (src/report/): its data tables may be wider
+    // than a phone, as WCAG 1.4.10 allows for content that needs two dimensions; nothing else.
+    await checkPage(reader, 'a shared report', { shot: 'public-shared-report', tablesMayOverflow: true });
     const guessed = await reader.goto(`${BASE}/share/${'0'.repeat(43)}`);
     assert.ok([404, 410].includes(guessed.status()), `a made-up token answers ${guessed.status()}`);
     await outsider.close();
