@@ -30,6 +30,9 @@ export const PEOPLE = {
   expiring: { email: 'verlopen@wassenaar.example', org: 'Gemeente Wassenaar' },
 };
 
+/** The kinds of organisation as test names say them. */
+export const NAMES = { municipality: 'municipality', corporation: 'corporation', tenants: 'tenant association' };
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -124,8 +127,9 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Every page a test visits gets the same checks: a successful answer, axe-core, no sideways
- * scrolling at 320 px; and a screenshot under `shot` when asked.
+ * Every page a test visits gets the same checks: a title, axe-core, no sideways scrolling at
+ * 320 px (but for the data tables of a print document, when `tablesMayOverflow`); and a
+ * screenshot named `shot` when asked.
  */
 export async function checkPage(page, label, { shot, tablesMayOverflow = false } = {}) {
   const title = await page.title();
@@ -141,12 +145,6 @@ export async function visit(page, pathAndQuery, label, { status = 200, shot } = 
   assert.equal(response.status(), status, `${label}: ${pathAndQuery} answered ${response.status()}`);
   await checkPage(page, label, { shot });
   return response;
-}
-
-/** Whether the service has a page at this path (pages other helpers add once merged). */
-export async function pageExists(page, pathAndQuery) {
-  const response = await page.request.get(`${BASE}${pathAndQuery}`, { maxRedirects: 0 });
-  return response.status() !== 404;
 }
 
 /**

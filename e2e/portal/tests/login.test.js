@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, MUNICIPALITY, PEOPLE, ageSessions, checkPage, launch, login, logout, newPage, visit,
+  BASE, MUNICIPALITY, NAMES, PEOPLE, ageSessions, checkPage, launch, login, logout, newPage, visit,
 } from '../lib.js';
 
 let browser;
@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); });
 
 describe('logging in and out', () => {
   for (const kind of ['municipality', 'corporation', 'tenants']) {
-    test(`a person of the ${kind} logs in, sees their organisation, and logs out everywhere`, async () => {
+    test(`a person of the ${NAMES[kind]} logs in, sees their organisation, and logs out everywhere`, async () => {
       const who = PEOPLE[kind];
       const { context, page } = await newPage(browser);
       await page.goto(`${BASE}/`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, MUNICIPALITY, PEOPLE, launch, login, newPage, visit,
+  BASE, MUNICIPALITY, NAMES, PEOPLE, launch, login, newPage, visit,
 } from '../lib.js';
 
 let browser;
@@ -25,7 +25,7 @@ function slug(href) {
 
 describe('every page of each kind of user', () => {
   for (const kind of ['municipality', 'corporation', 'tenants']) {
-    test(`the ${kind}'s pages pass axe-core and fit a phone`, async () => {
+    test(`the ${NAMES[kind]}'s pages pass axe-core and fit a phone`, async () => {
       const { context, page } = await newPage(browser);
       await login(page, PEOPLE[kind]);
       const links = await navLinks(page);
