@@ -48,19 +48,31 @@ export async function newPage(browser) {
   return { context, page };
 }
 
-/** Logs in through the form; the page ends on the person's start page. */
+/**
+ * Clicks a form's button and waits until the answer is the page shown and loaded (the old page
+ * is still "loaded" right after the click, so waiting for the load state alone races).
+ */
+export async function submit(page, button) {
+  await Promise.all([
+    page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+    button.click(),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/** Logs in through the form; the page ends on the person's start page (or the refusal). */
 export async function login(page, who, password = PASSWORD) {
   const response = await page.goto(`${BASE}/login`);
   assert.equal(response.status(), 200);
   await page.getByLabel('E-mailadres').fill(who.email);
   await page.getByLabel('Wachtwoord').fill(password);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Inloggen' }).click()]);
+  await submit(page, page.getByRole('button', { name: 'Inloggen' }));
 }
 
 /** Logs out with the header's button; the page ends on the login form. */
 export async function logout(page) {
-  await page.getByRole('button', { name: 'Uitloggen' }).click();
-  await page.waitForURL(/\/login/);
+  await submit(page, page.getByRole('button', { name: 'Uitloggen' }));
+  assert.match(page.url(), /\/login/);
 }
 
 /** Runs axe-core on the page as it is now; fails with the violations listed. */
@@ -98,12 +110,21 @@ export async function checkNarrow(page, label, { tablesMayOverflow = false } = {
       const root = document.documentElement;
       const wide = [];
       if (root.scrollWidth > root.clientWidth + 1) {
+        // What sticks out: a box past the right edge, or text that does not wrap out of its box
+        // (the innermost such element), but for what scrolls inside a table's wrapper.
+        const culprits = [];
         for (const el of document.body.querySelectorAll('*')) {
-          const box = el.getBoundingClientRect();
           const excused = el.closest('.table-wrap') || (tablesMayOverflow && el.closest('table'));
-          if (box.right > root.clientWidth + 1 && !excused) {
-            wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''} (right edge ${Math.round(box.right)} px)`);
-          }
+          if (excused) continue;
+          const box = el.getBoundingClientRect();
+          // (In a print document whose tables may overflow, the page spills through them.)
+          const spills = !tablesMayOverflow && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+          if (box.right > root.clientWidth + 1 || spills) culprits.push(el);
+        }
+        for (const el of culprits) {
+          if (culprits.some((other) => other !== el && el.contains(other))) continue;
+          const box = el.getBoundingClientRect();
+          wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className.replace(/ /g, '.') : ''} (right edge ${Math.round(box.right)} px, content ${el.scrollWidth} px wide)`);
         }
       }
       return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 8) };

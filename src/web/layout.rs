@@ -4,7 +4,7 @@
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::{get, HttpResponse};
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::text::Lang;
 
@@ -33,6 +33,20 @@ pub fn scroll_table(label: &str, table: Markup) -> Markup {
     html! {
         div.table-wrap role="region" aria-label=(label) tabindex="0" { (table) }
     }
+}
+
+/// A `div.table-wrap` written without [`scroll_table`] gets the same keyboard focus and a
+/// region with a general name, so that no table that scrolls sideways is out of a keyboard's
+/// reach (axe-core's `scrollable-region-focusable`); `scroll_table` names it better.
+fn focusable_wraps(main: Markup, lang: Lang) -> Markup {
+    let label = lang.t(
+        "Tabel, schuift opzij als het scherm te smal is",
+        "Table, scrolls sideways when the screen is too narrow",
+    );
+    PreEscaped(main.into_string().replace(
+        r#"<div class="table-wrap">"#,
+        &format!(r#"<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">"#),
+    ))
 }
 
 #[get("/assets/portal.css")]
@@ -89,7 +103,7 @@ pub fn page(
                         (lang.t("English", "Nederlands"))
                     }
                 }
-                main id="main" { (main) }
+                main id="main" { (focusable_wraps(main, lang)) }
             }
         }
     };
@@ -101,4 +115,20 @@ pub fn page(
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header((CACHE_CONTROL, "no-store"))
         .body(markup.into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_wrapper_takes_keyboard_focus_and_a_named_one_keeps_its_name() {
+        let bare = html! { div.table-wrap { table { tr { td { "1" } } } } };
+        let named = scroll_table("Cijfers 2026", html! { table { tr { td { "2" } } } });
+        let out = focusable_wraps(html! { (bare) (named) }, Lang::Nl).into_string();
+        assert_eq!(out.matches(r#"tabindex="0""#).count(), 2, "{out}");
+        assert_eq!(out.matches(r#"role="region""#).count(), 2, "{out}");
+        assert!(out.contains(r#"aria-label="Cijfers 2026""#), "{out}");
+        assert!(out.contains(r#"aria-label="Tabel, schuift opzij"#), "{out}");
+    }
 }

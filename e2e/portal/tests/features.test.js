@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, MUNICIPALITY, PEOPLE, checkPage, launch, login, newPage, visit,
+  BASE, MUNICIPALITY, submit, PEOPLE, checkPage, launch, login, newPage, visit,
 } from '../lib.js';
 
 let browser;
@@ -48,8 +48,7 @@ describe('what if', () => {
       // (the fields in that order: in total, urgent, above the income limit, ...).
       const values = ['3', '2', '1'];
       for (let i = 0; i < Math.min(n, values.length); i++) await numbers.nth(i).fill(values[i]);
-      await form.locator('button[type="submit"]').first().click();
-      await page.waitForLoadState('load');
+      await submit(page, form.locator('button[type="submit"]').first());
       assert.ok(
         (await page.locator('main table').count()) > 0,
         'the states and headroom are shown as a table',
@@ -76,13 +75,11 @@ describe('share links', () => {
     // The half year before the current one: complete, whatever the month the tests run in.
     const publish = buttons.nth(Math.min(1, (await buttons.count()) - 1));
     const half = (await publish.innerText()).match(/\d{4}-H[12]/)[0];
-    await publish.click();
-    await page.waitForLoadState('load');
+    await submit(page, publish);
     await page.goto(`${BASE}/municipalities/${MUNICIPALITY}/reports`);
     assert.match(await page.locator('main').innerText(), /Gepubliceerd op/);
     await checkPage(page, 'reports after publishing');
-    await page.getByRole('button', { name: new RegExp(`(deellink|share link).*${half}`, 'i') }).click();
-    await page.waitForLoadState('load');
+    await submit(page, page.getByRole('button', { name: new RegExp(`(deellink|share link).*${half}`, 'i') }));
     const href = await page.locator('a[href*="/share/"]').first().getAttribute('href');
     assert.ok(href, 'a share link is shown');
     await checkPage(page, 'reports with a share link', { shot: 'municipality-reports-shared' });
@@ -116,8 +113,7 @@ describe('API tokens in the browser', () => {
     await visit(page, where, 'corporation: tokens', { shot: 'corporation-tokens' });
     const form = page.locator('main form', { has: page.locator('input[type="text"], input:not([type])') }).first();
     await form.locator('input[type="text"], input:not([type])').first().fill('e2e-systeem');
-    await form.locator('button[type="submit"]').first().click();
-    await page.waitForLoadState('load');
+    await submit(page, form.locator('button[type="submit"]').first());
     // The token is in the page's text or in a read-only field to copy it from.
     const shown = [
       await page.locator('main').innerText(),
@@ -135,8 +131,7 @@ describe('API tokens in the browser', () => {
     assert.doesNotMatch(await page.content(), new RegExp(token), 'shown once only');
     const row = page.locator('tr', { hasText: 'e2e-systeem' });
     const revoke = row.getByRole('button', { name: /intrekken|trek in|revoke/i }).first();
-    await revoke.click();
-    await page.waitForLoadState('load');
+    await submit(page, revoke);
     assert.equal((await use()).status(), 401, 'a revoked token is refused');
     await context.close();
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, MUNICIPALITY, NAMES, PEOPLE, ageSessions, checkPage, launch, login, logout, newPage, visit,
+  BASE, MUNICIPALITY, submit, NAMES, PEOPLE, ageSessions, checkPage, launch, login, logout, newPage, visit,
 } from '../lib.js';
 
 let browser;
@@ -115,8 +115,7 @@ describe('a form without its CSRF token is refused', () => {
     await page.goto(`${BASE}/municipalities/${MUNICIPALITY}/signals`);
     await page.locator('form[action*="/notes"] input[name="csrf"]').first().evaluate((el) => el.remove());
     await page.locator('form[action*="/notes"] textarea').first().fill(text);
-    await page.locator('form[action*="/notes"] button[type="submit"]').first().click();
-    await page.waitForLoadState('load');
+    await submit(page, page.locator('form[action*="/notes"] button[type="submit"]').first());
     assert.equal(await page.locator('[data-error="csrf_token_invalid"]').count(), 1);
     await checkPage(page, 'CSRF refusal page');
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, MUNICIPALITY, PEOPLE, apiAsCorporation, checkPage, launch, login, newPage, today, visit,
+  BASE, MUNICIPALITY, submit, PEOPLE, apiAsCorporation, checkPage, launch, login, newPage, today, visit,
 } from '../lib.js';
 
 let browser;
@@ -43,8 +43,7 @@ describe('upload', () => {
       `${bad};${MUNICIPALITY};${today()};0;0;28500;`,
     ]);
     await page.getByLabel('Bestand (CSV of JSON)').setInputFiles(faulty);
-    await page.getByRole('button', { name: 'Opslaan' }).click();
-    await page.waitForLoadState('load');
+    await submit(page, page.getByRole('button', { name: 'Opslaan' }));
     await assert.doesNotReject(page.getByRole('alert').waitFor());
     assert.match(await page.getByRole('alert').innerText(), /niets opgeslagen/);
     const table = page.locator('table', { has: page.locator('caption', { hasText: 'Fouten' }) });
@@ -72,14 +71,12 @@ describe('upload', () => {
       `${bad};${MUNICIPALITY};${today()};650,00;1;21000;`,
     ]);
     await page.getByLabel('Bestand (CSV of JSON)').setInputFiles(corrected);
-    await page.getByRole('button', { name: 'Controleren' }).click();
-    await page.waitForLoadState('load');
+    await submit(page, page.getByRole('button', { name: 'Controleren' }));
     assert.match(await page.getByRole('status').innerText(), /niets opgeslagen.*2 nieuw/s);
     assert.equal((await apiAsCorporation(page.request, `/api/v1/lettings/${good}`)).status(), 404);
 
     await page.getByLabel('Bestand (CSV of JSON)').setInputFiles(corrected);
-    await page.getByRole('button', { name: 'Opslaan' }).click();
-    await page.waitForLoadState('load');
+    await submit(page, page.getByRole('button', { name: 'Opslaan' }));
     assert.match(await page.getByRole('status').innerText(), /Opgeslagen: 2 ontvangen, 2 nieuw/);
     await checkPage(page, 'upload stored', { shot: 'corporation-upload-stored' });
     for (const reference of [good, bad]) {
@@ -108,8 +105,8 @@ describe('signals', () => {
     const form = page.locator('form[action*="/notes"]').first();
     const heading = await form.evaluate((f) => f.closest('section').querySelector('h2').id);
     await form.locator('textarea').fill(text);
-    await form.getByRole('button', { name: 'Opslaan' }).click();
-    await page.waitForURL(/\/signals$/);
+    await submit(page, form.getByRole('button', { name: 'Opslaan' }));
+    assert.match(page.url(), /\/signals$/);
     const thread = page.locator(`section[aria-labelledby="${heading}"]`);
     await assert.doesNotReject(thread.getByText(text).waitFor());
     assert.match(await thread.getByText(text).locator('..').innerText(), /GM0629/);
