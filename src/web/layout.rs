@@ -35,18 +35,52 @@ pub fn scroll_table(label: &str, table: Markup) -> Markup {
     }
 }
 
-/// A `div.table-wrap` written without [`scroll_table`] gets the same keyboard focus and a
-/// region with a general name, so that no table that scrolls sideways is out of a keyboard's
-/// reach (axe-core's `scrollable-region-focusable`); `scroll_table` names it better.
+/// A `div.table-wrap` written without [`scroll_table`], and a table written without any
+/// wrapper, get the same keyboard focus and a region with a general name, so that no table that
+/// scrolls sideways at phone width is out of a keyboard's reach (WCAG 2.1.1; axe-core's
+/// `scrollable-region-focusable`) whoever wrote the page; `scroll_table` names it better.
 fn focusable_wraps(main: Markup, lang: Lang) -> Markup {
     let label = lang.t(
         "Tabel, schuift opzij als het scherm te smal is",
         "Table, scrolls sideways when the screen is too narrow",
     );
-    PreEscaped(main.into_string().replace(
-        r#"<div class="table-wrap">"#,
-        &format!(r#"<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">"#),
-    ))
+    let opening =
+        format!(r#"<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">"#);
+    let html = main
+        .into_string()
+        .replace(r#"<div class="table-wrap">"#, &opening);
+    let mut out = String::with_capacity(html.len() + 256);
+    // Per open table: whether it got a wrapper here (only one not inside another table).
+    let mut open: Vec<bool> = Vec::new();
+    let mut rest = html.as_str();
+    loop {
+        let opens = rest.find("<table");
+        let closes = rest.find("</table>");
+        match (opens, closes) {
+            (_, Some(end)) if opens.is_none_or(|at| end < at) => {
+                out.push_str(&rest[..end + 8]);
+                if open.pop() == Some(true) {
+                    out.push_str("</div>");
+                }
+                rest = &rest[end + 8..];
+            }
+            (Some(at), _) => {
+                out.push_str(&rest[..at]);
+                if matches!(rest.as_bytes().get(at + 6), Some(b' ' | b'>')) {
+                    let wrap = open.is_empty() && !out.ends_with(r#"tabindex="0">"#);
+                    if wrap {
+                        out.push_str(&opening);
+                    }
+                    open.push(wrap);
+                }
+                out.push_str("<table");
+                rest = &rest[at + 6..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    PreEscaped(out)
 }
 
 #[get("/assets/portal.css")]
@@ -130,5 +164,27 @@ mod tests {
         assert_eq!(out.matches(r#"role="region""#).count(), 2, "{out}");
         assert!(out.contains(r#"aria-label="Cijfers 2026""#), "{out}");
         assert!(out.contains(r#"aria-label="Tabel, schuift opzij"#), "{out}");
+    }
+
+    #[test]
+    fn a_table_without_a_wrapper_gets_one_and_a_table_inside_a_table_does_not() {
+        let page = html! {
+            p { "<table> in text is escaped" }
+            table { tr { td { table { tr { td { "inner" } } } } } }
+            (scroll_table("Cijfers", html! { table { tr { td { "3" } } } }))
+        };
+        let out = focusable_wraps(page, Lang::En).into_string();
+        assert_eq!(out.matches("<table").count(), 3, "{out}");
+        assert_eq!(out.matches(r#"class="table-wrap""#).count(), 2, "{out}");
+        assert_eq!(
+            out.matches("<div").count(),
+            out.matches("</div>").count(),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"tabindex="0"><table><tr><td><table>"#),
+            "the outer table is wrapped, the inner one not: {out}"
+        );
+        assert!(out.ends_with("</table></div>"), "{out}");
     }
 }
