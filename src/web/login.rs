@@ -52,7 +52,7 @@ fn check_form_token(req: &HttpRequest, submitted: &str) -> Result<(), WebError> 
     }
 }
 
-fn login_markup(lang: Lang, token: &str, problem: Option<&str>) -> Markup {
+fn login_markup(lang: Lang, token: &str, email: &str, problem: Option<&str>) -> Markup {
     html! {
         h1 { (lang.t("Inloggen", "Log in")) }
         @if let Some(problem) = problem {
@@ -61,7 +61,7 @@ fn login_markup(lang: Lang, token: &str, problem: Option<&str>) -> Markup {
         form.stacked method="post" action=(lang.link("/login")) {
             input type="hidden" name="form_token" value=(token);
             label for="email" { (lang.t("E-mailadres", "E-mail address")) }
-            input id="email" name="email" type="email" autocomplete="username" required;
+            input id="email" name="email" type="email" autocomplete="username" value=(email) required;
             label for="password" { (lang.t("Wachtwoord", "Password")) }
             input id="password" name="password" type="password" autocomplete="current-password" required;
             p { button type="submit" { (lang.t("Inloggen", "Log in")) } }
@@ -82,7 +82,7 @@ pub async fn login_form(req: HttpRequest) -> Result<HttpResponse, WebError> {
         lang,
         lang.t("Inloggen", "Log in"),
         None,
-        login_markup(lang, &token, None),
+        login_markup(lang, &token, "", None),
     );
     with_form_cookie(&req, page, token, fresh)
 }
@@ -119,6 +119,7 @@ pub async fn login(
         email, password, ..
     } = form.into_inner();
     let old_session = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+    let typed = email.clone();
     let started = state
         .db(move |conn| {
             // A fresh id at every login: a session id planted before login is worth nothing.
@@ -156,9 +157,11 @@ pub async fn login(
                 lang,
                 lang.t("Inloggen", "Log in"),
                 None,
+                // The address typed stays in the form; the password never comes back.
                 login_markup(
                     lang,
                     &token,
+                    &typed,
                     Some(lang.t(
                         "Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw.",
                         "That e-mail address and password do not match. Try again.",

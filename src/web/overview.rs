@@ -125,8 +125,7 @@ fn figures_table(caption: &str, quota: &Value, lang: Lang) -> Markup {
                 .collect()
         })
         .unwrap_or_default();
-    html! {
-        div.table-wrap {
+    let table = html! {
             table {
                 caption { (caption) }
                 thead { tr {
@@ -157,8 +156,11 @@ fn figures_table(caption: &str, quota: &Value, lang: Lang) -> Markup {
                     }
                 }
             }
-        }
-    }
+    };
+    layout::scroll_table(
+        &format!("{} {caption}", lang.t("Cijfers", "Figures")),
+        table,
+    )
 }
 
 const MONTHS_NL: [&str; 12] = [
@@ -202,7 +204,8 @@ fn trend(months: &[(u8, Value)], lang: Lang) -> Markup {
                     (share_chart(&labels, &shares, limit))
                     details {
                         summary { (lang.t("De cijfers per maand", "The figures per month")) }
-                        table {
+                        @let name = format!("{} {}", label(name, report_lang(lang)), lang.t("per maand", "per month"));
+                        (layout::scroll_table(&name, html! { table {
                             thead { tr {
                                 th scope="col" { (lang.t("Maand", "Month")) }
                                 th.num scope="col" { (lang.t("Aandeel", "Share")) }
@@ -217,7 +220,7 @@ fn trend(months: &[(u8, Value)], lang: Lang) -> Markup {
                                     }
                                 }
                             }
-                        }
+                        } }))
                     }
                 }
             }

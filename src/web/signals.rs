@@ -87,7 +87,8 @@ pub async fn signals(
                     span class=(format!("state state-{level}")) { (level_words(level, lang)) }
                     " · " (if alert["state"] == "open" { lang.t("open", "open") } else { lang.t("afgesloten", "resolved") })
                 }
-                table {
+                @let history = format!("{} {}", lang.t("Verloop van signaal", "History of signal"), id);
+                (layout::scroll_table(&history, html! { table {
                     caption { (lang.t("Verloop", "History")) }
                     thead { tr {
                         th scope="col" { (lang.t("Wanneer", "When")) }
@@ -98,12 +99,12 @@ pub async fn signals(
                         @for event in alert["history"].as_array().into_iter().flatten() {
                             tr {
                                 td { (event["at"].as_str().unwrap_or_default().get(..10).unwrap_or_default()) }
-                                td { (event["change"].as_str().unwrap_or_default()) " (" (level_words(event["level"].as_str().unwrap_or_default(), lang)) ")" }
+                                td { (label(event["change"].as_str().unwrap_or_default(), report_lang(lang))) " (" (level_words(event["level"].as_str().unwrap_or_default(), lang)) ")" }
                                 td.num { (shown(&event["count"])) " / " (shown(&event["denominator"])) }
                             }
                         }
                     }
-                }
+                } }))
                 h3 { (lang.t("Notities", "Notes")) }
                 @let notes = alert["notes"].as_array().cloned().unwrap_or_default();
                 @if notes.is_empty() { p.muted { (lang.t("Nog geen notities.", "No notes yet.")) } }

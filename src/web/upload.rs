@@ -43,8 +43,7 @@ fn form(lang: Lang, csrf: &str) -> Markup {
 }
 
 fn problems_table(caption: &str, list: &ProblemList, lang: Lang) -> Markup {
-    html! {
-        div.table-wrap {
+    let table = html! {
             table {
                 caption { (caption) " (" (list.total()) ")" }
                 thead { tr {
@@ -64,7 +63,9 @@ fn problems_table(caption: &str, list: &ProblemList, lang: Lang) -> Markup {
                     }
                 }
             }
-        }
+    };
+    html! {
+        (layout::scroll_table(caption, table))
         @if list.is_truncated() {
             p.muted { (lang.t("Alleen de eerste 1000 staan hier.", "Only the first 1000 are listed."))}
         }
