@@ -124,7 +124,8 @@ export async function checkNarrow(page, label, { tablesMayOverflow = false } = {
         for (const el of culprits) {
           if (culprits.some((other) => other !== el && el.contains(other))) continue;
           const box = el.getBoundingClientRect();
-          wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className.replace(/ /g, '.') : ''} (right edge ${Math.round(box.right)} px, content ${el.scrollWidth} px wide)`);
+          const cls = el.getAttribute('class') || ''; // an SVG element's className is not a string
+          wide.push(`${el.tagName.toLowerCase()}${cls ? '.' + cls.trim().replace(/\s+/g, '.') : ''} (right edge ${Math.round(box.right)} px, content ${el.scrollWidth} px wide)`);
         }
       }
       return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 8) };

@@ -43,6 +43,8 @@ section.wide table { font-size: 8.5pt; }
 .legend i { display: inline-block; width: 4mm; height: 1.2mm; vertical-align: middle; margin-right: 1mm; }
 footer { margin-top: 6mm; color: #4a5866; font-size: 8.5pt; }
 @media screen { body { padding: 8mm 4mm; } }
+/* On a phone (a shared link opened there): one chart per row, charts and headings shrink. */
+@media screen and (max-width: 40rem) { .charts { grid-template-columns: minmax(0, 1fr); } .chart svg { max-width: 100%; height: auto; } h1, h2, h3 { overflow-wrap: anywhere; } }
 @media print { body { max-width: none; padding: 0; } }
 table.narrow { width: auto; min-width: 55%; }
 .summary table { font-size: 9pt; }

@@ -237,7 +237,7 @@ pub fn render(
     let mut out = String::with_capacity(96 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} — {} {}</title><style>{}{page_rules}\n@page wide {{ @bottom-left {{ content: \"{}\"; {MARGIN_FONT} }} }}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — {} {}</title><style>{}{page_rules}\n@page wide {{ @bottom-left {{ content: \"{}\"; {MARGIN_FONT} }} }}</style></head><body>",
         lang.code(),
         esc(l("title")),
         esc(&name),
