@@ -84,6 +84,36 @@ pub async fn afspraken_page(
             strong { (list.lights.green) } " " (lang.t("groen", "green")) " · "
             strong { (list.lights.grey) } " " (lang.t("grijs", "grey"))
         }
+        @if !list.afspraken.is_empty() {
+            (layout::scroll_table(lang.t("Alle afspraken in één oogopslag", "Every afspraak at a glance"), html! {
+                table {
+                    caption { (lang.t("In één oogopslag", "At a glance")) }
+                    thead { tr {
+                        th scope="col" { (lang.t("Afspraak", "Afspraak")) }
+                        th scope="col" { (lang.t("Inhoud", "What")) }
+                        th scope="col" { (lang.t("Trekker", "Lead party")) }
+                        th scope="col" { (lang.t("Stoplicht", "Light")) }
+                        th scope="col" { (lang.t("Termijn", "Deadline")) }
+                        th scope="col" { (lang.t("Status", "Status")) }
+                    } }
+                    tbody {
+                        @for afspraak in &list.afspraken {
+                            tr {
+                                td { a href=(format!("#afspraak-{}", afspraak.key)) {
+                                    (afspraak.section) " · "
+                                    @if let Some(number) = &afspraak.number { (lang.t("afspraak", "afspraak")) " " (number) } @else { (afspraak.theme) }
+                                } }
+                                td { (afspraak.text.chars().take(90).collect::<String>()) @if afspraak.text.chars().count() > 90 { "…" } }
+                                td { (afspraak.trekker) }
+                                td { span class=(light_class(afspraak.light)) { (light_word(afspraak.light, lang)) } " · " (afspraak.reason_text) }
+                                td { (afspraak.deadline.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| "–".into())) }
+                                td { (afspraak.status.as_deref().map_or("–", |s| status_word(s, lang))) }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
         @if list.afspraken.is_empty() {
             p { (lang.t("Voor deze gemeente zijn geen afspraken vastgelegd.", "No afspraken are recorded for this municipality.")) }
         }
@@ -134,6 +164,8 @@ pub async fn afspraken_page(
                 }
                 @if may_update(&org, &code, &afspraak.trekker) {
                     @let id = format!("update-{}", afspraak.key);
+                    details {
+                    summary { (lang.t("Voortgang melden", "Report progress")) }
                     form.stacked method="post" action=(lang.link(&format!("/municipalities/{code}/afspraken/{}/updates", afspraak.key))) {
                         input type="hidden" name="csrf" value=(csrf);
                         label for=(format!("{id}-status")) { (lang.t("Status", "Status")) }
@@ -151,6 +183,7 @@ pub async fn afspraken_page(
                         label for=(format!("{id}-note")) { (lang.t("Toelichting", "Note")) }
                         textarea id=(format!("{id}-note")) name="note" rows="2" maxlength="4000" required {}
                         p { button type="submit" { (lang.t("Voortgang opslaan", "Save progress")) } }
+                    }
                     }
                 }
             }
