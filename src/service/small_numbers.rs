@@ -125,6 +125,45 @@ pub fn quota_for(
     Ok(value)
 }
 
+/// The quota answers of several periods of one year for a reader, as [`quota_for`] gives each,
+/// from one read of the year's group counts (a page that shows the year, its half year and its
+/// months needs one aggregate, not fourteen).
+pub fn quota_for_periods(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    municipality: &str,
+    year: i32,
+    periods: &[Period],
+    viewer: &Viewer,
+) -> QueryResult<Vec<Value>> {
+    let agreement = reference.agreements.applicable(municipality, year);
+    let groups = year_groups(conn, municipality, year)?;
+    let table = (!viewer.is_exact()).then(|| protect_groups(&groups, &agreement, viewer));
+    let mut answers = Vec::with_capacity(periods.len());
+    for &period in periods {
+        if period.year() != year {
+            answers.push(quota_for(conn, reference, municipality, period, viewer)?);
+            continue;
+        }
+        let months = month_key(period.first_day())..=month_key(period.last_day());
+        let in_period: Vec<GroupCount> = groups
+            .iter()
+            .filter(|g| months.contains(&g.contract_month))
+            .cloned()
+            .collect();
+        let mut body = quota_body(municipality, period, &agreement, &in_period);
+        body.norms_provisional =
+            crate::service::quota::norms_provisional(conn, municipality, period)?;
+        let mut value = serde_json::to_value(&body)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        if let Some(table) = &table {
+            protect_quota(&mut value, &body, table, period);
+        }
+        answers.push(value);
+    }
+    Ok(answers)
+}
+
 /// Rewrites the counts of a serialised quota answer as `table` shows them.
 pub fn protect_quota(value: &mut Value, body: &QuotaBody, table: &ProtectedYear, period: Period) {
     let Some(scopes) = value.get_mut("scopes").and_then(Value::as_array_mut) else {

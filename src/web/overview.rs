@@ -1,7 +1,7 @@
 //! The overview of a municipality: the year to date and the current half year, each figure per
 //! corporation and in total as a share against its limit, the state in words and colour, and
 //! the month-by-month trend. The figures are the API's quota answers for this reader
-//! ([`quota_for`]), so the small-numbers rule applies exactly as there.
+//! ([`quota_for`](crate::service::small_numbers::quota_for)), so the small-numbers rule applies exactly as there.
 
 use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
@@ -24,7 +24,7 @@ use crate::domain::period::Period;
 use crate::domain::small_numbers::Viewer;
 use crate::report::labels::{self, label};
 use crate::service::headroom::headroom_for;
-use crate::service::small_numbers::quota_for;
+use crate::service::small_numbers::quota_for_periods;
 
 /// `/`: a person's own municipality (the login form for someone not logged in).
 #[get("/")]
@@ -253,25 +253,14 @@ pub async fn overview(
     let (year_quota, half_quota, months, headroom) = signed
         .caller
         .db(&state, move |conn| {
-            let year_quota = quota_for(conn, &reference, &db_code, Period::Year(year), &viewer)?;
-            let half_quota = quota_for(
-                conn,
-                &reference,
-                &db_code,
-                Period::Half(year, half),
-                &viewer,
-            )?;
-            let mut months = Vec::new();
-            for month in 1..=through {
-                let q = quota_for(
-                    conn,
-                    &reference,
-                    &db_code,
-                    Period::Month(year, month),
-                    &viewer,
-                )?;
-                months.push((month, q));
-            }
+            // One read of the year's counts serves the year, the half year and every month.
+            let mut periods = vec![Period::Year(year), Period::Half(year, half)];
+            periods.extend((1..=through).map(|month| Period::Month(year, month)));
+            let mut answers =
+                quota_for_periods(conn, &reference, &db_code, year, &periods, &viewer)?.into_iter();
+            let year_quota = answers.next().unwrap_or_default();
+            let half_quota = answers.next().unwrap_or_default();
+            let months: Vec<(u8, Value)> = (1..=through).zip(answers).collect();
             let headroom = headroom_for(conn, &reference, &db_code, year, &viewer)?;
             Ok::<_, diesel::result::Error>((year_quota, half_quota, months, headroom))
         })
