@@ -139,6 +139,9 @@ pub fn quota_for_periods(
     let agreement = reference.agreements.applicable(municipality, year);
     let groups = year_groups(conn, municipality, year)?;
     let table = (!viewer.is_exact()).then(|| protect_groups(&groups, &agreement, viewer));
+    // Provisional norms are rare: asked per period only when the year has any.
+    let year_provisional =
+        crate::service::quota::norms_provisional(conn, municipality, Period::Year(year))?;
     let mut answers = Vec::with_capacity(periods.len());
     for &period in periods {
         if period.year() != year {
@@ -152,8 +155,8 @@ pub fn quota_for_periods(
             .cloned()
             .collect();
         let mut body = quota_body(municipality, period, &agreement, &in_period);
-        body.norms_provisional =
-            crate::service::quota::norms_provisional(conn, municipality, period)?;
+        body.norms_provisional = year_provisional
+            && crate::service::quota::norms_provisional(conn, municipality, period)?;
         let mut value = serde_json::to_value(&body)
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
         if let Some(table) = &table {
