@@ -117,3 +117,30 @@ impl Read for ChannelReader {
         Ok(n)
     }
 }
+
+/// Forwards the body to `parse` (already started on the blocking pool, reading the channel's
+/// other end) and gives the parser's answer. A parser that stops before the body ends answers
+/// at once and the rest is not read; a body that does not arrive whole is answered for that,
+/// whatever the parser made of the part it saw.
+pub async fn parse_streamed<T, P>(
+    payload: web::Payload,
+    sender: mpsc::Sender<Bytes>,
+    limit: usize,
+    timeout: Duration,
+    parse: P,
+) -> Result<T, ApiError>
+where
+    P: std::future::Future<Output = Result<Result<T, ApiError>, actix_web::error::BlockingError>>,
+{
+    use futures_util::future::{select, Either};
+    use std::pin::pin;
+    let forward = forward(payload, sender, limit, timeout);
+    match select(pin!(parse), pin!(forward)).await {
+        Either::Left((parsed, _unread)) => parsed?,
+        Either::Right((forwarded, parse)) => {
+            let parsed = parse.await;
+            forwarded?;
+            parsed?
+        }
+    }
+}

@@ -1,11 +1,8 @@
 //! `POST /api/v1/lettings`, `GET` and `DELETE /api/v1/lettings/{reference}`.
 
-use std::pin::pin;
-
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use futures_util::future::{select, Either};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -215,24 +212,14 @@ pub async fn post_lettings(
             problems,
         })
     });
-    let forward = body::forward(
+    let valid = body::parse_streamed(
         payload,
         sender,
         state.max_body_bytes,
         state.body_read_timeout,
-    );
-    let valid = match select(pin!(parse), pin!(forward)).await {
-        // The parser stopped before the body ended (it sees the end only once the forwarding
-        // is over): its answer stands, and the rest of the body is not read.
-        Either::Left((parsed, _unread)) => parsed??,
-        // A body that did not arrive whole is answered for that, whatever the parser made of
-        // the part it saw.
-        Either::Right((forwarded, parse)) => {
-            let parsed = parse.await;
-            forwarded?;
-            parsed??
-        }
-    };
+        parse,
+    )
+    .await?;
     let now = Utc::now().naive_utc();
     let reference = state.reference.clone();
     let actor = caller.actor();

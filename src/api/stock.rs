@@ -3,11 +3,8 @@
 //! .../stock/changes?from=&to=` (the changes by cause) and `GET .../stock/units?date=` (a
 //! corporation's own units).
 
-use std::pin::pin;
-
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
-use futures_util::future::{select, Either};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -175,20 +172,14 @@ pub async fn post_stock_snapshot(
             problems,
         })
     });
-    let forward = body::forward(
+    let units = body::parse_streamed(
         payload,
         sender,
         state.max_body_bytes,
         state.body_read_timeout,
-    );
-    let units = match select(pin!(parse), pin!(forward)).await {
-        Either::Left((parsed, _unread)) => parsed??,
-        Either::Right((forwarded, parse)) => {
-            let parsed = parse.await;
-            forwarded?;
-            parsed??
-        }
-    };
+        parse,
+    )
+    .await?;
     let now = Utc::now().naive_utc();
     let actor = caller.actor();
     let answer = caller
